@@ -1,0 +1,30 @@
+/* cmd.h - the subcommands of `bmis`. Each returns the process exit status:
+ * 0 success/valid, 1 input processed but invalid or hits found (as documented per command),
+ * 2 usage or I/O error. Only cli/ and main() exit the process. */
+#ifndef BMIS_CLI_CMD_H
+#define BMIS_CLI_CMD_H
+
+#include <stdio.h>
+
+#define CMD_EXIT_OK      0
+#define CMD_EXIT_INVALID 1
+#define CMD_EXIT_USAGE   2
+
+typedef struct cmd_entry {
+  const char *name;
+  int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+  const char *summary;              /* one line for `bmis --help` */
+  void (*help)(FILE *out);          /* full help for `bmis help <name>` and `bmis <name> --help` */
+} cmd_entry;
+
+int cmd_mrz(int argc, char **argv);
+void cmd_mrz_help(FILE *out);
+
+/* Shared helpers for commands. */
+/* Read a whole stream into a NUL-terminated heap buffer; refuses more than max_bytes.
+ * Returns 0 on success, -1 on I/O error (errno set), -2 when over the limit. */
+int cmd__read_all(FILE *in, size_t max_bytes, char **out, size_t *out_len);
+/* 1 if arg is -h or --help. */
+int cmd__is_help(const char *arg);
+
+#endif
