@@ -46,6 +46,7 @@ extern "C" {
 #define MRZ_ERRORS_MAX       24   /* further errors are counted in nerrors_dropped */
 #define MRZ_CORRECTIONS_MAX  24
 #define MRZ_DOCNUM_BYTES_MAX 31 /* longest document number incl. TD1 continuation, without NUL */
+#define MRZ_TEXT_ROW_BYTES   48 /* a line of mrz_doc.text: 44 characters, NUL, zero padding */
 
 typedef enum mrz_format {
   MRZ_FORMAT_UNKNOWN = 0,
@@ -158,8 +159,10 @@ typedef struct mrz_doc {
   bool valid; /* no errors at all */
   uint8_t nlines;
   uint8_t line_len;
-  /* The lines as parsed, after autocorrection, NUL-terminated. Spans below point here. */
-  char text[MRZ_LINES_MAX][MRZ_LINE_BYTES_MAX + 1];
+  /* The lines as parsed, after autocorrection, NUL-terminated and zero-padded to MRZ_TEXT_ROW_BYTES
+   * (so the parser can classify a line with three aligned 16-byte loads). Spans below point here.
+   */
+  _Alignas(16) char text[MRZ_LINES_MAX][MRZ_TEXT_ROW_BYTES];
 
   mrz_span document_code; /* raw, may end in '<' */
   mrz_span issuing_state; /* raw 3 chars, e.g. "D<<" */

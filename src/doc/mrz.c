@@ -37,6 +37,10 @@
 #include "bmis/icao.h"
 #include "bmis/mrz.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- character tables ---- */
 
 enum { CL_DIGIT = 1, CL_ALPHA = 2, CL_FILLER = 4 };
@@ -356,8 +360,8 @@ size_t mrz_error_message(const mrz_error *err, char *buf, size_t cap) {
 /* Where a format's composite digit is and what it covers; n == 0 for formats without one. */
 typedef struct composite_def {
   unsigned n;
-  unsigned ranges[4][3]; /* line, offset, length */
-  unsigned line, off;    /* the digit */
+  uint8_t ranges[4][3]; /* line, offset, length */
+  unsigned line, off;   /* the digit */
 } composite_def;
 
 static const composite_def COMP_TD3 = {3, {{1, 0, 10}, {1, 13, 7}, {1, 21, 22}}, 1, 43};
@@ -388,6 +392,106 @@ static inline mrz_span span(unsigned line, unsigned off, unsigned len) {
   return s;
 }
 
+/* Per-line character classes as bit masks, computed once per line (with SSE2 where available), so
+ * that every field's charset check, filler search and name split is a mask operation instead of a
+ * byte loop: the hot path of a border crossing point reads each byte as few times as possible. */
+typedef struct line_info {
+  uint64_t digit, alpha, filler; /* bit i set when byte i is of that class */
+  uint64_t bad;                  /* bit i set when byte i is not an MRZ character */
+} line_info;
+
+typedef struct pctx {
+  mrz_doc *d;
+  bm_date today;
+  long today_ymd; /* today as YYYYMMDD, for comparisons */
+  line_info li[MRZ_LINES_MAX];
+} pctx;
+
+/* Mask of len bits from off; lines are at most 44 bytes, so len < 64 always. */
+static inline uint64_t bits(unsigned off, unsigned len) {
+  return (((uint64_t)1 << len) - 1) << off;
+}
+
+static void classify(const char *s, unsigned len, line_info *li) {
+  uint64_t dg = 0, al = 0, fi = 0;
+#if defined(__SSE2__)
+  /* s is a row of mrz_doc.text: 16-byte aligned, MRZ_TEXT_ROW_BYTES long, zero after the line. */
+  _Static_assert(MRZ_TEXT_ROW_BYTES == 48, "classify loads three 16-byte blocks");
+  for (unsigned k = 0; k < 3; k++) {
+    __m128i v = _mm_load_si128((const __m128i *)(const void *)(s + 16 * k));
+    /* x + (0x80 - lo) lands in [-128, -128 + n) exactly when x is in [lo, lo + n). */
+    __m128i d = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                               _mm_set1_epi8((char)(0x80 + 10)));
+    __m128i a = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
+                               _mm_set1_epi8((char)(0x80 + 26)));
+    __m128i f = _mm_cmpeq_epi8(v, _mm_set1_epi8('<'));
+    dg |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << (16 * k);
+    al |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+    fi |= (uint64_t)(unsigned)_mm_movemask_epi8(f) << (16 * k);
+  }
+#else
+  for (unsigned i = 0; i < len; i++) {
+    unsigned cl = char_class[(unsigned char)s[i]];
+    dg |= (uint64_t)(cl & CL_DIGIT) << i;
+    al |= (uint64_t)((cl >> 1) & 1u) << i;
+    fi |= (uint64_t)((cl >> 2) & 1u) << i;
+  }
+#endif
+  uint64_t m = bits(0, len);
+  li->digit = dg & m;
+  li->alpha = al & m;
+  li->filler = fi & m;
+  li->bad = m & ~(dg | al | fi);
+}
+
+/* Sums of the check-digit values of a run of bytes, one per weight position: k[i] adds the bytes at
+ * offsets i, i+3, i+6 ... Three independent accumulators keep the loop free of multiplications and
+ * of a dependency between bytes, and because they do not depend on where the weights start, the
+ * sums made for a field's own check digit are reused for the composite digit. */
+typedef struct acc3 {
+  unsigned k[3];
+} acc3;
+
+static inline acc3 acc_sum(const char *text, unsigned len) {
+  const unsigned char *s = (const unsigned char *)text;
+  acc3 a = {{0, 0, 0}};
+  unsigned i = 0;
+  for (; i + 3 <= len; i += 3) {
+    a.k[0] += (unsigned)char_value[s[i]] & 0x3fu; /* bad bytes give garbage, flagged by masks */
+    a.k[1] += (unsigned)char_value[s[i + 1]] & 0x3fu;
+    a.k[2] += (unsigned)char_value[s[i + 2]] & 0x3fu;
+  }
+  if (i < len) a.k[0] += (unsigned)char_value[s[i]] & 0x3fu;
+  if (i + 1 < len) a.k[1] += (unsigned)char_value[s[i + 1]] & 0x3fu;
+  return a;
+}
+
+/* The weighted sum of a run whose first byte takes weight phase ph (0: 7, 1: 3, 2: 1). */
+static inline unsigned acc_weighted(acc3 a, unsigned ph) {
+  static const uint8_t W[3][3] = {{7, 3, 1}, {3, 1, 7}, {1, 7, 3}};
+  return W[ph][0] * a.k[0] + W[ph][1] * a.k[1] + W[ph][2] * a.k[2];
+}
+
+static inline unsigned char_weighted(char c, unsigned ph) {
+  static const uint8_t W[3] = {7, 3, 1};
+  return W[ph] * ((unsigned)char_value[(unsigned char)c] & 0x3fu);
+}
+
+/* Weighted sum of text[line][off..off+len) whose first byte takes weight phase *phase; advances
+ * *phase; ORs into *bad whether a byte is not an MRZ character. */
+static inline unsigned range_sum(const pctx *p, unsigned line, unsigned off, unsigned len,
+                                 unsigned *phase, uint64_t *bad) {
+  unsigned sum = acc_weighted(acc_sum(p->d->text[line] + off, len), *phase);
+  *bad |= p->li[line].bad & bits(off, len);
+  *phase = (*phase + len) % 3u;
+  return sum;
+}
+
+static inline uint64_t class_mask(const line_info *li, uint8_t allowed) {
+  return ((allowed & CL_DIGIT) ? li->digit : 0) | ((allowed & CL_ALPHA) ? li->alpha : 0) |
+         ((allowed & CL_FILLER) ? li->filler : 0);
+}
+
 /* First byte in s[0..n) whose class is not in allowed; -1 if none. */
 static inline int first_not(const char *s, size_t n, uint8_t allowed) {
   for (size_t i = 0; i < n; i++)
@@ -396,11 +500,16 @@ static inline int first_not(const char *s, size_t n, uint8_t allowed) {
 }
 
 /* Charset check of a field; reports the first bad byte. Returns true when clean. */
-static bool check_charset(mrz_doc *d, mrz_field f, unsigned line, unsigned off, unsigned len,
-                          uint8_t allowed) {
-  int bad = first_not(d->text[line] + off, len, allowed);
-  if (bad < 0) return true;
-  add_error(d, f, MRZ_E_CHARSET, line + 1, off + (unsigned)bad + 1, d->text[line][off + bad], 0, 0);
+static void charset_error(pctx *p, mrz_field f, unsigned line, uint64_t m) {
+  unsigned i = (unsigned)__builtin_ctzll(m);
+  add_error(p->d, f, MRZ_E_CHARSET, line + 1, i + 1, p->d->text[line][i], 0, 0);
+}
+
+static inline bool check_charset(pctx *p, mrz_field f, unsigned line, unsigned off, unsigned len,
+                                 uint8_t allowed) {
+  uint64_t m = bits(off, len) & ~class_mask(&p->li[line], allowed);
+  if (__builtin_expect(m == 0, 1)) return true;
+  charset_error(p, f, line, m);
   return false;
 }
 
@@ -413,46 +522,60 @@ static bool code_shape_ok(const char *s, size_t n) {
   return i == n;
 }
 
-static void check_state(mrz_doc *d, mrz_field f, unsigned line, unsigned off) {
-  const char *s = d->text[line] + off;
-  if (!check_charset(d, f, line, off, 3, CL_ALPHA | CL_FILLER)) return;
-  if (!code_shape_ok(s, 3) || !icao_state_valid(s))
-    add_error(d, f, MRZ_E_STATE, line + 1, off + 1, 0, 0, 0);
+static inline void check_state(pctx *p, mrz_field f, unsigned line, unsigned off) {
+  const line_info *li = &p->li[line];
+  if (!check_charset(p, f, line, off, 3, CL_ALPHA | CL_FILLER)) return;
+  /* Letters then fillers: the letter bits of the three characters are 001, 011 or 111. */
+  unsigned al = (unsigned)(li->alpha >> off) & 7u;
+  if ((al != 1 && al != 3 && al != 7) || !icao_state_valid(p->d->text[line] + off))
+    add_error(p->d, f, MRZ_E_STATE, line + 1, off + 1, 0, 0, 0);
+}
+
+/* The error half of verify_digit, out of the hot path. */
+static __attribute__((noinline)) bool digit_error(mrz_doc *d, mrz_field f, mrz_field fcheck,
+                                                  unsigned line, unsigned cdoff, char want,
+                                                  int bad_chars) {
+  char c = d->text[line][cdoff];
+  if (!(char_class[(unsigned char)c] & CL_DIGIT)) {
+    add_error(d, fcheck, MRZ_E_CHARSET, line + 1, cdoff + 1, c, 0, 0);
+  } else if (!bad_chars) { /* a charset error in the field is already reported */
+    add_error(d, f, MRZ_E_CHECK_DIGIT, line + 1, cdoff + 1, c, want, 0);
+  }
+  return false;
 }
 
 /* Verify the digit at text[line][cdoff] against the sum given. */
-static bool verify_digit(mrz_doc *d, mrz_field f, mrz_field fcheck, unsigned line, unsigned cdoff,
-                         unsigned sum, int bad_chars, mrz_check check) {
-  char c = d->text[line][cdoff];
-  d->checks_present |= (uint8_t)(1u << check);
-  if (!(char_class[(unsigned char)c] & CL_DIGIT)) {
-    add_error(d, fcheck, MRZ_E_CHARSET, line + 1, cdoff + 1, c, 0, 0);
-    return false;
-  }
-  if (bad_chars) return false; /* a charset error in the field is already reported */
+static inline bool verify_digit(mrz_doc *d, mrz_field f, mrz_field fcheck, unsigned line,
+                                unsigned cdoff, unsigned sum, int bad_chars, mrz_check check) {
   char want = (char)('0' + sum % 10);
-  if (c != want) {
-    add_error(d, f, MRZ_E_CHECK_DIGIT, line + 1, cdoff + 1, c, want, 0);
-    return false;
+  d->checks_present |= (uint8_t)(1u << check);
+  if (__builtin_expect(d->text[line][cdoff] == want && !bad_chars, 1)) {
+    d->checks_ok |= (uint8_t)(1u << check);
+    return true;
   }
-  d->checks_ok |= (uint8_t)(1u << check);
-  return true;
+  return digit_error(d, f, fcheck, line, cdoff, want, bad_chars);
 }
 
-/* Check digit over one field. */
-static bool check_field_digit(mrz_doc *d, mrz_field f, mrz_field fcheck, unsigned line,
-                              unsigned off, unsigned len, unsigned cdoff, mrz_check check) {
-  unsigned w = 0;
-  int bad = 0;
-  unsigned sum = cd_sum(d->text[line] + off, len, &w, &bad);
-  return verify_digit(d, f, fcheck, line, cdoff, sum, bad, check);
+/* Check digit over one field; acc holds the field's sums when the caller already made them. */
+static inline bool check_field_digit(pctx *p, mrz_field f, mrz_field fcheck, unsigned line,
+                                     unsigned off, unsigned len, unsigned cdoff, mrz_check check,
+                                     const acc3 *acc) {
+  unsigned sum = acc_weighted(acc ? *acc : acc_sum(p->d->text[line] + off, len), 0);
+  bool bad = (p->li[line].bad & bits(off, len)) != 0;
+  return verify_digit(p->d, f, fcheck, line, cdoff, sum, bad, check);
+}
+
+static inline int days_in_month(int year, int month) {
+  static const uint8_t days[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2) return 28 + ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0);
+  return days[month];
 }
 
 /* Reads YYMMDD at text[line][off]. Birth dates take the century that puts them on or before today;
  * expiry dates the century that puts them within [today - 79 years, today + 20 years]. Pairs of '<'
  * mark unknown parts (Doc 9303 Part 3 4.8). */
 static void parse_date(mrz_doc *d, mrz_field f, unsigned line, unsigned off, bool birth,
-                       bm_date today, mrz_date *out) {
+                       bm_date today, long today_ymd, mrz_date *out, unsigned p_digits) {
   const char *s = d->text[line] + off;
   memcpy(out->raw, s, 6);
   out->raw[6] = '\0';
@@ -461,6 +584,13 @@ static void parse_date(mrz_doc *d, mrz_field f, unsigned line, unsigned off, boo
   out->date.day = 0;
   out->partial = false;
   int v[3];
+  if (__builtin_expect((~p_digits & 0x3fu) == 0, 1)) {
+    /* All six are digits: the common case. */
+    v[0] = (s[0] - '0') * 10 + (s[1] - '0');
+    v[1] = (s[2] - '0') * 10 + (s[3] - '0');
+    v[2] = (s[4] - '0') * 10 + (s[5] - '0');
+    goto known;
+  }
   for (int i = 0; i < 3; i++) {
     unsigned char a = (unsigned char)s[2 * i], b = (unsigned char)s[2 * i + 1];
     if ((char_class[a] & CL_DIGIT) && (char_class[b] & CL_DIGIT)) {
@@ -490,18 +620,20 @@ static void parse_date(mrz_doc *d, mrz_field f, unsigned line, unsigned off, boo
       add_error(d, f, MRZ_E_DATE, line + 1, off + 1, 0, 0, 0);
     return;
   }
+known:;
   int century = today.year / 100 * 100;
   int year = century + v[0];
   if (birth) {
-    bm_date cand = {(int16_t)year, (uint8_t)v[1], (uint8_t)v[2]};
-    if (bm_date_cmp(cand, today) > 0) year -= 100;
+    /* Compare as YYYYMMDD numbers: cheaper than a call on the hot path. */
+    long cand = (long)year * 10000 + v[1] * 100 + v[2];
+    if (cand > today_ymd) year -= 100;
   } else {
     if (year > today.year + 20)
       year -= 100;
     else if (year < today.year - 79)
       year += 100;
   }
-  if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > bm_days_in_month(year, v[1])) {
+  if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > days_in_month(year, v[1])) {
     add_error(d, f, MRZ_E_DATE, line + 1, off + 1, 0, 0, 0);
     return;
   }
@@ -523,31 +655,27 @@ static void parse_sex(mrz_doc *d, unsigned line, unsigned off) {
 }
 
 /* Splits a name field into primary and secondary identifiers at the first "<<". */
-static void parse_name(mrz_doc *d, unsigned line, unsigned off, unsigned len) {
-  const char *s = d->text[line] + off;
-  check_charset(d, MRZ_FIELD_NAME, line, off, len, CL_ALPHA | CL_FILLER);
-  unsigned end = len;
-  while (end > 0 && s[end - 1] == '<') end--;
-  if (end == 0) {
+static void parse_name(pctx *p, unsigned line, unsigned off, unsigned len) {
+  mrz_doc *d = p->d;
+  check_charset(p, MRZ_FIELD_NAME, line, off, len, CL_ALPHA | CL_FILLER);
+  uint64_t fill = (p->li[line].filler >> off) & bits(0, len);
+  uint64_t used = ~fill & bits(0, len);
+  if (used == 0) {
     add_error(d, MRZ_FIELD_NAME, MRZ_E_FORMAT, line + 1, off + 1, 0, 0, 0);
     d->surname = span(line, off, 0);
     d->given_names = span(line, off, 0);
     return;
   }
-  const char *sep = NULL;
-  for (unsigned i = 0; i + 1 < end; i++)
-    if (s[i] == '<' && s[i + 1] == '<') {
-      sep = s + i;
-      break;
-    }
-  if (sep == NULL) {
+  unsigned end = 64u - (unsigned)__builtin_clzll(used); /* after the last non-filler */
+  /* "<<" starting at i with a non-filler still to come: i + 1 < end - 1. */
+  uint64_t sep = end >= 3 ? fill & (fill >> 1) & bits(0, end - 2) : 0;
+  if (sep == 0) {
     d->surname = span(line, off, end);
     d->given_names = span(line, off + end, 0);
     return;
   }
-  unsigned plen = (unsigned)(sep - s);
-  unsigned goff = plen + 2;
-  while (goff < end && s[goff] == '<') goff++;
+  unsigned plen = (unsigned)__builtin_ctzll(sep);
+  unsigned goff = plen + 2 + (unsigned)__builtin_ctzll(used >> (plen + 2));
   d->surname = span(line, off, plen);
   d->given_names = span(line, off + goff, end - goff);
 }
@@ -562,19 +690,20 @@ static void set_docnum(mrz_doc *d, const char *a, size_t alen, const char *b, si
 
 /* Document number at text[line][off..off+9), check digit at off+9, and for TD1/TD2 the optional
  * data [optoff, optoff+optlen) into which long numbers continue. Sets d->optional_data. */
-static void parse_docnum(mrz_doc *d, unsigned line, unsigned off, unsigned optline, unsigned optoff,
-                         unsigned optlen, bool may_continue) {
+static void parse_docnum(pctx *p, unsigned line, unsigned off, unsigned optline, unsigned optoff,
+                         unsigned optlen, bool may_continue, const acc3 *acc) {
+  mrz_doc *d = p->d;
   const char *num = d->text[line] + off;
   const char *opt = d->text[optline] + optoff;
-  check_charset(d, MRZ_FIELD_DOCUMENT_NUMBER, line, off, 9, CL_ANY);
+  check_charset(p, MRZ_FIELD_DOCUMENT_NUMBER, line, off, 9, CL_ANY);
   d->optional_data = span(optline, optoff, optlen);
   if (may_continue && num[9] == '<' && opt[0] != '<') {
     /* Long number: continuation up to the first '<', whose last character is the check digit. */
-    unsigned ext = 0;
-    while (ext < optlen && opt[ext] != '<') ext++;
+    uint64_t fill = (p->li[optline].filler >> optoff) & bits(0, optlen);
+    unsigned ext = fill ? (unsigned)__builtin_ctzll(fill) : optlen;
     d->long_document_number = true;
     d->checks_present |= 1u << MRZ_CHECK_DOCUMENT_NUMBER;
-    check_charset(d, MRZ_FIELD_DOCUMENT_NUMBER, optline, optoff, ext - 1, CL_ALNUM);
+    check_charset(p, MRZ_FIELD_DOCUMENT_NUMBER, optline, optoff, ext - 1, CL_ALNUM);
     set_docnum(d, num, 9, opt, ext - 1);
     unsigned rest = ext < optlen ? ext + 1 : ext;
     d->optional_data = span(optline, optoff + rest, optlen - rest);
@@ -584,15 +713,15 @@ static void parse_docnum(mrz_doc *d, unsigned line, unsigned off, unsigned optli
                 0);
       return;
     }
-    unsigned w = 0;
-    int bad = 0;
-    unsigned base = cd_sum(num, 9, &w, &bad);
+    uint64_t bad = 0;
     /* Variant 1: the '<' is not part of the number. */
-    unsigned w1 = w, s1 = base + cd_sum(opt, ext - 1, &w1, &bad);
+    unsigned ph1 = 0;
+    unsigned s1 = range_sum(p, line, off, 9, &ph1, &bad);
+    s1 += range_sum(p, optline, optoff, ext - 1, &ph1, &bad);
     /* Variant 2: the '<' is checked as a character of the number. */
-    unsigned w2 = w;
-    unsigned s2 = base + cd_sum(num + 9, 1, &w2, &bad);
-    s2 += cd_sum(opt, ext - 1, &w2, &bad);
+    unsigned ph2 = 0;
+    unsigned s2 = range_sum(p, line, off, 10, &ph2, &bad);
+    s2 += range_sum(p, optline, optoff, ext - 1, &ph2, &bad);
     if (bad) return; /* bytes that are not MRZ characters: already a charset error */
     if (c == (char)('0' + s1 % 10) || c == (char)('0' + s2 % 10)) {
       d->checks_ok |= 1u << MRZ_CHECK_DOCUMENT_NUMBER;
@@ -602,22 +731,28 @@ static void parse_docnum(mrz_doc *d, unsigned line, unsigned off, unsigned optli
     }
     return;
   }
-  set_docnum(d, num, 9, NULL, 0);
-  check_field_digit(d, MRZ_FIELD_DOCUMENT_NUMBER, MRZ_FIELD_DOCUMENT_NUMBER_CHECK, line, off, 9,
-                    off + 9, MRZ_CHECK_DOCUMENT_NUMBER);
+  /* Common case: nine characters, trailing fillers dropped (found with the filler mask). */
+  uint64_t used = ~(p->li[line].filler >> off) & bits(0, 9);
+  unsigned n = used ? 64u - (unsigned)__builtin_clzll(used) : 0;
+  memcpy(d->document_number, num, 9);
+  d->document_number[n] = '\0';
+  check_field_digit(p, MRZ_FIELD_DOCUMENT_NUMBER, MRZ_FIELD_DOCUMENT_NUMBER_CHECK, line, off, 9,
+                    off + 9, MRZ_CHECK_DOCUMENT_NUMBER, acc);
 }
 
 /* A date field plus its check digit. */
-static void parse_date_field(mrz_doc *d, mrz_field f, mrz_field fcheck, unsigned line, unsigned off,
-                             bool birth, bm_date today, mrz_date *out, mrz_check check) {
-  parse_date(d, f, line, off, birth, today, out);
-  check_field_digit(d, f, fcheck, line, off, 6, off + 6, check);
+static void parse_date_field(pctx *p, mrz_field f, mrz_field fcheck, unsigned line, unsigned off,
+                             bool birth, mrz_date *out, mrz_check check, const acc3 *acc) {
+  parse_date(p->d, f, line, off, birth, p->today, p->today_ymd, out,
+             (unsigned)(p->li[line].digit >> off));
+  check_field_digit(p, f, fcheck, line, off, 6, off + 6, check, acc);
 }
 
-static void parse_doc_code(mrz_doc *d, mrz_format fmt) {
+static void parse_doc_code(pctx *p, mrz_format fmt) {
+  mrz_doc *d = p->d;
   const char *s = d->text[0];
   d->document_code = span(0, 0, s[1] == '<' ? 1 : 2);
-  if (!check_charset(d, MRZ_FIELD_DOCUMENT_CODE, 0, 0, 2, CL_ALPHA | CL_FILLER)) return;
+  if (!check_charset(p, MRZ_FIELD_DOCUMENT_CODE, 0, 0, 2, CL_ALPHA | CL_FILLER)) return;
   char c = s[0];
   bool ok = code_shape_ok(s, 2);
   switch (fmt) {
@@ -629,110 +764,126 @@ static void parse_doc_code(mrz_doc *d, mrz_format fmt) {
   if (!ok) add_error(d, MRZ_FIELD_DOCUMENT_CODE, MRZ_E_FORMAT, 1, 1, c, 0, (unsigned)fmt);
 }
 
-static void composite(mrz_doc *d, const composite_def *c) {
-  unsigned w = 0, sum = 0;
-  int bad = 0;
+static void composite(pctx *p, const composite_def *c) {
+  unsigned phase = 0, sum = 0;
+  uint64_t bad = 0;
   for (size_t i = 0; i < c->n; i++)
-    sum += cd_sum(d->text[c->ranges[i][0]] + c->ranges[i][1], c->ranges[i][2], &w, &bad);
-  verify_digit(d, MRZ_FIELD_COMPOSITE_CHECK, MRZ_FIELD_COMPOSITE_CHECK, c->line, c->off, sum, bad,
-               MRZ_CHECK_COMPOSITE);
+    sum += range_sum(p, c->ranges[i][0], c->ranges[i][1], c->ranges[i][2], &phase, &bad);
+  verify_digit(p->d, MRZ_FIELD_COMPOSITE_CHECK, MRZ_FIELD_COMPOSITE_CHECK, c->line, c->off, sum,
+               bad != 0, MRZ_CHECK_COMPOSITE);
 }
 
 /* ---- formats ---- */
 
-static void parse_td3_like(mrz_doc *d, bool visa, bm_date today) {
+static void parse_td3_like(pctx *p, bool visa) {
+  mrz_doc *d = p->d;
   unsigned len = d->line_len; /* 44 (TD3, MRV-A) or 36 (TD2, MRV-B) */
-  parse_doc_code(d, d->format);
-  check_state(d, MRZ_FIELD_ISSUING_STATE, 0, 2);
+  parse_doc_code(p, d->format);
+  check_state(p, MRZ_FIELD_ISSUING_STATE, 0, 2);
   d->issuing_state = span(0, 2, 3);
-  parse_name(d, 0, 5, len - 5);
+  parse_name(p, 0, 5, len - 5);
 
-  bool td2 = d->format == MRZ_FORMAT_TD2;
+  bool td3 = d->format == MRZ_FORMAT_TD3, td2 = d->format == MRZ_FORMAT_TD2;
   /* Optional data from position 29: TD3 29-42 (43 is its check digit), TD2 29-35, visas to the end.
    */
-  unsigned optlen = visa ? len - 28 : d->format == MRZ_FORMAT_TD3 ? 14 : 7;
-  parse_docnum(d, 1, 0, 1, 28, optlen, td2);
-  check_state(d, MRZ_FIELD_NATIONALITY, 1, 10);
+  unsigned optlen = visa ? len - 28 : td3 ? 14 : 7;
+  const char *l2 = d->text[1];
+  /* Each field of line 2 is summed once; the field digits and the composite share the sums. */
+  acc3 a_num = acc_sum(l2, 9), a_birth = acc_sum(l2 + 13, 6), a_exp = acc_sum(l2 + 21, 6);
+  parse_docnum(p, 1, 0, 1, 28, optlen, td2, &a_num);
+  check_state(p, MRZ_FIELD_NATIONALITY, 1, 10);
   d->nationality = span(1, 10, 3);
-  parse_date_field(d, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 13, true, today,
-                   &d->birth_date, MRZ_CHECK_BIRTH_DATE);
+  parse_date_field(p, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 13, true, &d->birth_date,
+                   MRZ_CHECK_BIRTH_DATE, &a_birth);
   parse_sex(d, 1, 20);
-  parse_date_field(d, MRZ_FIELD_EXPIRY_DATE, MRZ_FIELD_EXPIRY_DATE_CHECK, 1, 21, false, today,
-                   &d->expiry_date, MRZ_CHECK_EXPIRY_DATE);
+  parse_date_field(p, MRZ_FIELD_EXPIRY_DATE, MRZ_FIELD_EXPIRY_DATE_CHECK, 1, 21, false,
+                   &d->expiry_date, MRZ_CHECK_EXPIRY_DATE, &a_exp);
   if (d->long_document_number)
-    check_charset(d, MRZ_FIELD_OPTIONAL_DATA, 1, d->optional_data.off, d->optional_data.len,
+    check_charset(p, MRZ_FIELD_OPTIONAL_DATA, 1, d->optional_data.off, d->optional_data.len,
                   CL_ANY);
   else
-    check_charset(d, MRZ_FIELD_OPTIONAL_DATA, 1, 28, optlen, CL_ANY);
+    check_charset(p, MRZ_FIELD_OPTIONAL_DATA, 1, 28, optlen, CL_ANY);
+  if (visa) return; /* no optional-data digit, no composite */
 
-  if (d->format == MRZ_FORMAT_TD3) {
+  acc3 a_opt = acc_sum(l2 + 28, optlen);
+  if (td3) {
     /* Personal number check digit: '<' or '0' when the field is empty (Doc 9303 Part 4 4.2.2). */
-    const char *opt = d->text[1] + 28;
-    char c = d->text[1][42];
-    if (first_not(opt, 14, CL_FILLER) < 0 && (c == '<' || c == '0')) {
+    char c = l2[42];
+    if ((~p->li[1].filler & bits(28, 14)) == 0 && (c == '<' || c == '0')) {
       d->checks_present |= 1u << MRZ_CHECK_OPTIONAL_DATA;
       d->checks_ok |= 1u << MRZ_CHECK_OPTIONAL_DATA;
     } else {
-      check_field_digit(d, MRZ_FIELD_OPTIONAL_DATA, MRZ_FIELD_OPTIONAL_DATA_CHECK, 1, 28, 14, 42,
-                        MRZ_CHECK_OPTIONAL_DATA);
+      check_field_digit(p, MRZ_FIELD_OPTIONAL_DATA, MRZ_FIELD_OPTIONAL_DATA_CHECK, 1, 28, 14, 42,
+                        MRZ_CHECK_OPTIONAL_DATA, &a_opt);
     }
-    composite(d, &COMP_TD3);
-  } else if (td2) {
-    composite(d, &COMP_TD2);
   }
+  /* Composite over positions 1-10, 14-20 and 22-43 (TD3) or 22-35 (TD2) taken as one string: the
+   * number and its digit start at weight phase 0, the birth date at 10 % 3 = 1, the expiry date at
+   * (10 + 7) % 3 = 2, its digit at (17 + 6) % 3 = 2, the optional data at 24 % 3 = 0 and the TD3
+   * optional-data digit at 38 % 3 = 2. This is COMP_TD3 / COMP_TD2 without reading the bytes again.
+   */
+  unsigned sum = acc_weighted(a_num, 0) + char_weighted(l2[9], 0) + acc_weighted(a_birth, 1) +
+                 char_weighted(l2[19], 1) + acc_weighted(a_exp, 2) + char_weighted(l2[27], 2) +
+                 acc_weighted(a_opt, 0) + (td3 ? char_weighted(l2[42], 2) : 0);
+  const composite_def *c = td3 ? &COMP_TD3 : &COMP_TD2;
+  uint64_t covered = bits(0, 10) | bits(13, 7) | bits(21, td3 ? 22 : 14);
+  verify_digit(d, MRZ_FIELD_COMPOSITE_CHECK, MRZ_FIELD_COMPOSITE_CHECK, c->line, c->off, sum,
+               (p->li[1].bad & covered) != 0, MRZ_CHECK_COMPOSITE);
 }
 
-static void parse_td1(mrz_doc *d, bm_date today) {
-  parse_doc_code(d, MRZ_FORMAT_TD1);
-  check_state(d, MRZ_FIELD_ISSUING_STATE, 0, 2);
+static void parse_td1(pctx *p) {
+  mrz_doc *d = p->d;
+  parse_doc_code(p, MRZ_FORMAT_TD1);
+  check_state(p, MRZ_FIELD_ISSUING_STATE, 0, 2);
   d->issuing_state = span(0, 2, 3);
-  parse_docnum(d, 0, 5, 0, 15, 15, true);
-  check_charset(d, MRZ_FIELD_OPTIONAL_DATA, 0, d->optional_data.off, d->optional_data.len, CL_ANY);
-  parse_date_field(d, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 0, true, today,
-                   &d->birth_date, MRZ_CHECK_BIRTH_DATE);
+  parse_docnum(p, 0, 5, 0, 15, 15, true, NULL);
+  check_charset(p, MRZ_FIELD_OPTIONAL_DATA, 0, d->optional_data.off, d->optional_data.len, CL_ANY);
+  parse_date_field(p, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 0, true, &d->birth_date,
+                   MRZ_CHECK_BIRTH_DATE, NULL);
   parse_sex(d, 1, 7);
-  parse_date_field(d, MRZ_FIELD_EXPIRY_DATE, MRZ_FIELD_EXPIRY_DATE_CHECK, 1, 8, false, today,
-                   &d->expiry_date, MRZ_CHECK_EXPIRY_DATE);
-  check_state(d, MRZ_FIELD_NATIONALITY, 1, 15);
+  parse_date_field(p, MRZ_FIELD_EXPIRY_DATE, MRZ_FIELD_EXPIRY_DATE_CHECK, 1, 8, false,
+                   &d->expiry_date, MRZ_CHECK_EXPIRY_DATE, NULL);
+  check_state(p, MRZ_FIELD_NATIONALITY, 1, 15);
   d->nationality = span(1, 15, 3);
-  check_charset(d, MRZ_FIELD_OPTIONAL_DATA_2, 1, 18, 11, CL_ANY);
+  check_charset(p, MRZ_FIELD_OPTIONAL_DATA_2, 1, 18, 11, CL_ANY);
   d->optional_data_2 = span(1, 18, 11);
-  composite(d, &COMP_TD1);
-  parse_name(d, 2, 0, 30);
+  composite(p, &COMP_TD1);
+  parse_name(p, 2, 0, 30);
 }
 
-static void parse_fra_id(mrz_doc *d, bm_date today) {
+static void parse_fra_id(pctx *p) {
+  mrz_doc *d = p->d;
   d->document_code = span(0, 0, 2);
   d->issuing_state = span(0, 2, 3);
   d->nationality = span(0, 2, 3); /* the card is issued to French nationals only */
   /* Surname: fillers inside the name separate its parts. */
   const char *s = d->text[0] + 5;
-  check_charset(d, MRZ_FIELD_NAME, 0, 5, 25, CL_ALPHA | CL_FILLER);
+  check_charset(p, MRZ_FIELD_NAME, 0, 5, 25, CL_ALPHA | CL_FILLER);
   unsigned end = 25;
   while (end > 0 && s[end - 1] == '<') end--;
   if (end == 0) add_error(d, MRZ_FIELD_NAME, MRZ_E_FORMAT, 1, 6, 0, 0, 0);
   d->surname = span(0, 5, end);
-  check_charset(d, MRZ_FIELD_ADMIN_CODE, 0, 30, 6, CL_ANY);
+  check_charset(p, MRZ_FIELD_ADMIN_CODE, 0, 30, 6, CL_ANY);
   d->admin_code = span(0, 30, 6);
 
-  bool cs = check_charset(d, MRZ_FIELD_DOCUMENT_NUMBER, 1, 0, 12, CL_ALNUM | CL_FILLER);
+  bool cs = check_charset(p, MRZ_FIELD_DOCUMENT_NUMBER, 1, 0, 12, CL_ALNUM | CL_FILLER);
   set_docnum(d, d->text[1], 12, NULL, 0);
   d->issue_date = span(1, 0, 4);
   const char *iss = d->text[1];
   if (cs && (first_not(iss, 4, CL_DIGIT) >= 0 || (iss[2] - '0') * 10 + (iss[3] - '0') < 1 ||
              (iss[2] - '0') * 10 + (iss[3] - '0') > 12))
     add_error(d, MRZ_FIELD_ISSUE_DATE, MRZ_E_DATE, 2, 1, 0, 0, 0);
-  check_field_digit(d, MRZ_FIELD_DOCUMENT_NUMBER, MRZ_FIELD_DOCUMENT_NUMBER_CHECK, 1, 0, 12, 12,
-                    MRZ_CHECK_DOCUMENT_NUMBER);
-  check_charset(d, MRZ_FIELD_NAME, 1, 13, 14, CL_ALPHA | CL_FILLER);
+  check_field_digit(p, MRZ_FIELD_DOCUMENT_NUMBER, MRZ_FIELD_DOCUMENT_NUMBER_CHECK, 1, 0, 12, 12,
+                    MRZ_CHECK_DOCUMENT_NUMBER, NULL);
+  check_charset(p, MRZ_FIELD_NAME, 1, 13, 14, CL_ALPHA | CL_FILLER);
   const char *g = d->text[1] + 13;
   unsigned gend = 14;
   while (gend > 0 && g[gend - 1] == '<') gend--;
   d->given_names = span(1, 13, gend);
-  parse_date_field(d, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 27, true, today,
-                   &d->birth_date, MRZ_CHECK_BIRTH_DATE);
+  parse_date_field(p, MRZ_FIELD_BIRTH_DATE, MRZ_FIELD_BIRTH_DATE_CHECK, 1, 27, true, &d->birth_date,
+                   MRZ_CHECK_BIRTH_DATE, NULL);
   parse_sex(d, 1, 34);
-  composite(d, &COMP_FRA);
+  composite(p, &COMP_FRA);
 }
 
 /* ---- autocorrection ---- */
@@ -976,18 +1127,22 @@ bm_err mrz_parse(const char *const *lines, const size_t *lens, size_t nlines, co
   out->line_len = (uint8_t)len;
   for (size_t i = 0; i < nlines; i++) {
     memcpy(out->text[i], lines[i], len);
-    out->text[i][len] = '\0';
+    memset(out->text[i] + len, 0, MRZ_TEXT_ROW_BYTES - len);
   }
-  bm_date today = opts && opts->today.year ? opts->today : bm_date_today_utc();
   if (flags & MRZ_OPT_AUTOCORRECT) autocorrect(out);
 
+  pctx p;
+  p.d = out;
+  p.today = opts && opts->today.year ? opts->today : bm_date_today_utc();
+  p.today_ymd = (long)p.today.year * 10000 + p.today.month * 100 + p.today.day;
+  for (size_t i = 0; i < nlines; i++) classify(out->text[i], (unsigned)len, &p.li[i]);
   switch (fmt) {
   case MRZ_FORMAT_TD3:
-  case MRZ_FORMAT_TD2: parse_td3_like(out, false, today); break;
+  case MRZ_FORMAT_TD2: parse_td3_like(&p, false); break;
   case MRZ_FORMAT_MRVA:
-  case MRZ_FORMAT_MRVB: parse_td3_like(out, true, today); break;
-  case MRZ_FORMAT_TD1: parse_td1(out, today); break;
-  case MRZ_FORMAT_FRA_ID: parse_fra_id(out, today); break;
+  case MRZ_FORMAT_MRVB: parse_td3_like(&p, true); break;
+  case MRZ_FORMAT_TD1: parse_td1(&p); break;
+  case MRZ_FORMAT_FRA_ID: parse_fra_id(&p); break;
   case MRZ_FORMAT_UNKNOWN: break;
   }
   out->valid = out->nerrors == 0 && out->nerrors_dropped == 0;
