@@ -6,17 +6,37 @@
 
 #include "bmis/json_mrz.h"
 
+/* A JSON string of MRZ text. An invalid document keeps the bytes it was given, which may be
+ * anything (a stray 0xC9 from a scanner, a NUL): bytes outside printable ASCII are shown as U+FFFD
+ * so the document is still reported (jansson refuses strings that are not UTF-8). */
+static json_t *mrz_string(const char *s) {
+  char buf[3 * (MRZ_LINE_BYTES_MAX + MRZ_DOCNUM_BYTES_MAX) + 1];
+  size_t n = 0;
+  for (; *s != '\0' && n + 4 < sizeof buf; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c < 0x7f) {
+      buf[n++] = (char)c;
+    } else {
+      buf[n++] = (char)0xEF;
+      buf[n++] = (char)0xBF;
+      buf[n++] = (char)0xBD;
+    }
+  }
+  buf[n] = '\0';
+  return json_string(buf);
+}
+
 /* Adds key: text of span, or null when the format has no such field. */
 static int put_span_text(json_t *o, const char *key, const mrz_doc *d, mrz_span sp, bool present) {
   if (!present) return json_object_set_new(o, key, json_null());
   char buf[MRZ_LINE_BYTES_MAX + 1];
   mrz_span_text(d, sp, buf, sizeof buf);
-  return json_object_set_new(o, key, json_string(buf));
+  return json_object_set_new(o, key, mrz_string(buf));
 }
 
 static json_t *date_json(const mrz_date *dt, bool present) {
   if (!present) return json_null();
-  if (dt->date.year == 0) return json_string(dt->raw);
+  if (dt->date.year == 0) return mrz_string(dt->raw);
   char buf[16];
   snprintf(buf, sizeof buf, "%04d-%02u-%02u", dt->date.year, dt->date.month, dt->date.day);
   return json_string(buf);
@@ -36,7 +56,7 @@ json_t *js_mrz_doc_encode(const mrz_doc *d) {
   rc |= put_span_text(o, "surname", d, d->surname, known);
   rc |= put_span_text(o, "given_names", d, d->given_names, known);
   rc |= json_object_set_new(o, "document_number",
-                            known ? json_string(d->document_number) : json_null());
+                            known ? mrz_string(d->document_number) : json_null());
   rc |= put_span_text(o, "nationality", d, d->nationality, known);
   rc |= json_object_set_new(o, "birth_date", date_json(&d->birth_date, known));
   char sex[2] = {d->sex, 0};

@@ -80,7 +80,17 @@ echo '{"format":"TD3",' | "$BMIS" mrz make >/dev/null 2>"$TMP/err"
 expect_status "make broken JSON" 2 $?
 grep -q 'invalid JSON' "$TMP/err" && ok || bad "make: broken JSON message"
 
-# 8. The command line itself.
+# 8. Bytes that are not MRZ characters (a scanner's 0xC9, control characters) are reported with their
+#    position, never fatal: the document and the ones after it are still printed.
+printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<\311<10\n\n%s\n' \
+  'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408122F1204159ZE184226B<<<<<10' \
+  | "$BMIS" mrz check >"$TMP/bytes.jsonl" 2>"$TMP/err"
+expect_status "non-ASCII byte" 1 $?
+[ "$(wc -l <"$TMP/bytes.jsonl")" -eq 2 ] && ok || bad "non-ASCII byte: want 2 documents: $(cat "$TMP/err")"
+grep -q '"column":41,"code":"charset","message":"0xC9 is not allowed' "$TMP/bytes.jsonl" && ok || bad "non-ASCII byte: error should name column 41 and 0xC9"
+tail -1 "$TMP/bytes.jsonl" | grep -q '"valid":true' && ok || bad "non-ASCII byte: the next document must still be checked"
+
+# 9. The command line itself.
 "$BMIS" --version | grep -q '^openbmis [0-9]' && ok || bad "--version"
 "$BMIS" --help | grep -q 'mrz' && ok || bad "--help lists mrz"
 "$BMIS" help mrz | grep -q 'bmis mrz check' && ok || bad "help mrz"
