@@ -404,6 +404,7 @@ typedef struct pctx {
   mrz_doc *d;
   bm_date today;
   long today_ymd; /* today as YYYYMMDD, for comparisons */
+  int century;    /* today.year rounded down to the century */
   line_info li[MRZ_LINES_MAX];
 } pctx;
 
@@ -527,7 +528,14 @@ static inline void check_state(pctx *p, mrz_field f, unsigned line, unsigned off
   if (!check_charset(p, f, line, off, 3, CL_ALPHA | CL_FILLER)) return;
   /* Letters then fillers: the letter bits of the three characters are 001, 011 or 111. */
   unsigned al = (unsigned)(li->alpha >> off) & 7u;
-  if ((al != 1 && al != 3 && al != 7) || !icao_state_valid(p->d->text[line] + off))
+  /* Known to be letters or '<' here: index the bitmap without icao_state_valid's per-byte checks
+   * ('<' counts 0, 'A'..'Z' 1..26). */
+  const unsigned char *c = (const unsigned char *)p->d->text[line] + off;
+  unsigned v0 = (c[0] - 64u) & (al & 1u ? ~0u : 0u), v1 = (c[1] - 64u) & (al & 2u ? ~0u : 0u),
+           v2 = (c[2] - 64u) & (al & 4u ? ~0u : 0u);
+  unsigned idx = (v0 * 27u + v1) * 27u + v2;
+  bool listed = (icao__state_bitmap[idx >> 3] >> (idx & 7u)) & 1u;
+  if ((al != 1 && al != 3 && al != 7) || !listed)
     add_error(p->d, f, MRZ_E_STATE, line + 1, off + 1, 0, 0, 0);
 }
 
@@ -575,7 +583,8 @@ static inline int days_in_month(int year, int month) {
  * expiry dates the century that puts them within [today - 79 years, today + 20 years]. Pairs of '<'
  * mark unknown parts (Doc 9303 Part 3 4.8). */
 static void parse_date(mrz_doc *d, mrz_field f, unsigned line, unsigned off, bool birth,
-                       bm_date today, long today_ymd, mrz_date *out, unsigned p_digits) {
+                       bm_date today, long today_ymd, int century, mrz_date *out,
+                       unsigned p_digits) {
   const char *s = d->text[line] + off;
   memcpy(out->raw, s, 6);
   out->raw[6] = '\0';
@@ -621,7 +630,6 @@ static void parse_date(mrz_doc *d, mrz_field f, unsigned line, unsigned off, boo
     return;
   }
 known:;
-  int century = today.year / 100 * 100;
   int year = century + v[0];
   if (birth) {
     /* Compare as YYYYMMDD numbers: cheaper than a call on the hot path. */
@@ -743,7 +751,7 @@ static void parse_docnum(pctx *p, unsigned line, unsigned off, unsigned optline,
 /* A date field plus its check digit. */
 static void parse_date_field(pctx *p, mrz_field f, mrz_field fcheck, unsigned line, unsigned off,
                              bool birth, mrz_date *out, mrz_check check, const acc3 *acc) {
-  parse_date(p->d, f, line, off, birth, p->today, p->today_ymd, out,
+  parse_date(p->d, f, line, off, birth, p->today, p->today_ymd, p->century, out,
              (unsigned)(p->li[line].digit >> off));
   check_field_digit(p, f, fcheck, line, off, 6, off + 6, check, acc);
 }
@@ -1126,8 +1134,10 @@ bm_err mrz_parse(const char *const *lines, const size_t *lens, size_t nlines, co
   out->nlines = (uint8_t)nlines;
   out->line_len = (uint8_t)len;
   for (size_t i = 0; i < nlines; i++) {
+    /* Zero the row first (three 16-byte stores), then the line: the padding the vector loads read.
+     */
+    memset(out->text[i], 0, MRZ_TEXT_ROW_BYTES);
     memcpy(out->text[i], lines[i], len);
-    memset(out->text[i] + len, 0, MRZ_TEXT_ROW_BYTES - len);
   }
   if (flags & MRZ_OPT_AUTOCORRECT) autocorrect(out);
 
@@ -1135,6 +1145,7 @@ bm_err mrz_parse(const char *const *lines, const size_t *lens, size_t nlines, co
   p.d = out;
   p.today = opts && opts->today.year ? opts->today : bm_date_today_utc();
   p.today_ymd = (long)p.today.year * 10000 + p.today.month * 100 + p.today.day;
+  p.century = p.today.year / 100 * 100;
   for (size_t i = 0; i < nlines; i++) classify(out->text[i], (unsigned)len, &p.li[i]);
   switch (fmt) {
   case MRZ_FORMAT_TD3:
