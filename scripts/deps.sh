@@ -9,7 +9,9 @@ pkgs=(
   clang-format                           # style check in the test suite
   libcmocka-dev                          # unit tests
   libjansson-dev                         # JSON in the command line and HTTP front ends
-  libicu-dev                             # Unicode normalisation for transliteration
+  libicu-dev                             # Unicode: name normalisation and transliteration
+  libxml2-dev                            # UN consolidated list (XML) loader
+  libcsv-dev                             # OFAC SDN CSV loader (RFC 4180 quoting)
   clang libclang-rt-14-dev               # libFuzzer harnesses (make fuzz)
 )
 # Node.js runs the benchmark peers (npm packages); the machine image may already ship it.
