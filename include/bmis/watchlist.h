@@ -30,10 +30,17 @@
 extern "C" {
 #endif
 
-#define WL_FILE_BYTES_MAX    (512u << 20) /* a list file larger than this is refused */
-#define WL_LINE_BYTES_MAX    (1u << 20)   /* one JSON Lines record */
-#define WL_NAMES_MAX         256          /* names (primary + aliases) kept per entry */
-#define WL_REPORT_ISSUES_MAX 100          /* issues kept in a report; more are counted only */
+#define WL_FILE_BYTES_MAX       (512u << 20) /* a list file larger than this is refused */
+#define WL_LINE_BYTES_MAX       (1u << 20)   /* one JSON Lines record */
+#define WL_NAMES_MAX            256          /* names (primary + aliases) kept per entry */
+#define WL_REPORT_ISSUES_MAX    100          /* issues kept in a report; more are counted only */
+#define WL_NAME_BYTES_MAX       1024         /* one name; longer names are reported and dropped */
+#define WL_ID_BYTES_MAX         256          /* one entry id; longer ids make the record unusable */
+#define WL_NOTES_BYTES_MAX      2048         /* notes are cut to this (at a UTF-8 boundary) */
+#define WL_DATES_MAX            64           /* birth dates kept per entry */
+#define WL_NATIONALITIES_MAX    32           /* nationalities kept per entry */
+#define WL_DOCUMENTS_MAX        64           /* documents kept per entry */
+#define WL_DOC_NUMBER_BYTES_MAX 64           /* one document number */
 
 typedef enum wl_kind {
   WL_KIND_PERSON = 0,
@@ -73,7 +80,12 @@ typedef struct wl_entry {
   const char *category; /* JSONL category, OFAC program, UN list type; "" if none */
   const char *notes;    /* "" if none */
   uint32_t source_line; /* line (CSV/JSONL) or element line (XML) where the entry starts */
+  /* Per name (same index as names): WL_NAME_* bits, or NULL when no name has any bit set. */
+  const uint8_t *name_flags;
 } wl_entry;
+
+#define WL_NAME_LOW_QUALITY     1u /* the list marks the alias low quality (UN "Low", weak a.k.a.) */
+#define WL_NAME_ORIGINAL_SCRIPT 2u /* the list gives it as the name in its original script */
 
 typedef struct wl_list wl_list;
 
@@ -130,6 +142,60 @@ int wl_date_parse(const char *s, size_t len, wl_date *out);
 /* Normalise a country given as alpha-3, alpha-2 or English name ("Iran (Islamic Republic of)",
  * "Russian Federation") to its alpha-3 code; NULL when unknown. */
 const char *wl_country_code(const char *s, size_t len);
+
+/* Internal to src/screen/wl_*.c (the loaders' shared entry builder); not for other modules.
+ *
+ * A wl__loader collects one list: the format parsers call rec_begin, then the rec_ setters for the
+ * record's fields, then rec_commit (which checks the record is usable and keeps or skips it).
+ * Strings are copied into the list's arena (names and notes are checked for UTF-8, and bytes that
+ * are not UTF-8 are read as Latin-1 and reported). Problems go to the report via wl__issue. */
+typedef struct wl__loader wl__loader;
+
+wl__loader *wl__loader_new(const char *name, wl_format format, wl_load_report *report);
+void wl__loader_free(wl__loader *ld); /* accepts NULL; frees the unfinished list too */
+/* Hand over the list (ld is freed). Returns BM_ERR_NOMEM when any allocation failed on the way. */
+bm_err wl__loader_finish(wl__loader *ld, wl_list **out);
+void wl__loader_set_file(wl__loader *ld, const char *file); /* file named in issues from now on */
+void wl__issue(wl__loader *ld, unsigned line, const char *field, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+int wl__loader_nomem(const wl__loader *ld); /* 1 once an allocation failed */
+
+void wl__rec_begin(wl__loader *ld, unsigned line);
+unsigned wl__rec_line(const wl__loader *ld);
+void wl__rec_id(wl__loader *ld, const char *s, size_t len);
+void wl__rec_kind(wl__loader *ld, wl_kind kind);
+/* Adds a name (trimmed, whitespace runs folded to one space; duplicates ignored). Returns 0 when
+ * kept or a duplicate, -1 when dropped (empty, too long, too many: reported under field). */
+int wl__rec_name(wl__loader *ld, const char *s, size_t len, unsigned flags, unsigned line,
+                 const char *field);
+void wl__rec_date(wl__loader *ld, const wl_date *d);
+void wl__rec_nationality(wl__loader *ld, const char *alpha3); /* a static code string */
+void wl__rec_sex(wl__loader *ld, char sex);
+/* type: static or interned; number as listed (trimmed); country: static alpha-3 or "". */
+void wl__rec_document(wl__loader *ld, const char *type, const char *number, size_t len,
+                      const char *country, unsigned line, const char *field);
+void wl__rec_category(wl__loader *ld, const char *s, size_t len);
+void wl__rec_notes(wl__loader *ld, const char *s, size_t len);
+/* Keep the record when usable (an id, and a name or a document), else skip it with an issue.
+ * Returns 1 kept, 0 skipped. */
+int wl__rec_commit(wl__loader *ld);
+/* Drop the record under construction (counted as skipped); the reason is reported by the caller. */
+void wl__rec_discard(wl__loader *ld);
+/* Intern a short string (document types, categories) in the list's arena; NULL on no memory. */
+const char *wl__intern(wl__loader *ld, const char *s, size_t len);
+
+/* The parsers. They report into ld and return BM_OK, or BM_ERR_NOMEM. fast: 1 lets clean JSON
+ * Lines records bypass jansson (same result, several times faster); 0 sends every line through
+ * jansson (tests and fuzzing compare the two). */
+bm_err wl__load_jsonl(wl__loader *ld, const char *data, size_t len, int fast);
+bm_err wl__load_ofac(wl__loader *ld, const char *data, size_t len, const char *alt, size_t alt_len,
+                     const char *file, const char *alt_file);
+bm_err wl__load_un(wl__loader *ld, const char *data, size_t len);
+/* Format of a file's content, WL_FORMAT_AUTO when not recognised. */
+wl_format wl__detect(const char *data, size_t len);
 
 #ifdef __cplusplus
 }
