@@ -130,6 +130,30 @@ bm_err wl_screen_batch(const wl_index *index, const wl_query *qs, size_t n,
  * confusables folded: O->0, I->1, S->5, B->8, Z->2, G->6). Returns the length written (< cap). */
 size_t wl_document_key(const char *number, char *out, size_t cap);
 
+/* ---- Travellers as JSON (the `bmis screen` query lines, DESIGN.md 5.2) ----
+ *
+ * One JSON object: {"id","name","surname","given_names","birth_date","nationality","sex",
+ * "document_number","document_country","document_type"}, every key optional and null allowed, but
+ * a name (name, or surname and/or given_names) or a document_number is required. id: a string or an
+ * integer. birth_date: "YYYY", "YYYY-MM" or "YYYY-MM-DD". nationality, document_country: alpha-3
+ * (alpha-2 in capitals and English names are accepted and normalised, as the list loaders do). sex:
+ * "M", "F" or "X" (unknown; "male"/"female" too). Unknown keys are ignored (the format may grow).
+ * Bounds: id WL_ID_BYTES_MAX bytes, names NM_NAME_INPUT_BYTES_MAX, document number
+ * WL_DOC_NUMBER_BYTES_MAX - 1, type 15. */
+#define WL_QUERY_JSON_BYTES_MAX (64u << 10) /* one query line */
+#define WL_QUERY_STORE_BYTES    4096        /* the decoded strings of one query */
+
+typedef struct wl_query_json {
+  wl_query q; /* strings point into store (or are static country codes) */
+  char store[WL_QUERY_STORE_BYTES];
+} wl_query_json;
+
+/* Decode one query. Returns BM_OK, BM_ERR_INVALID (diag: field, and for JSON syntax the column;
+ * the message says what is wrong), BM_ERR_LIMIT (a field or the line over its bound). On error
+ * out->q.id is still set when the object's id could be read (so a report can name the query),
+ * else NULL. */
+bm_err wl_query_from_json(const char *json, size_t len, wl_query_json *out, bm_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif
