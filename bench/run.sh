@@ -8,7 +8,13 @@
 # run, 2 on usage errors.
 #
 # Environment: BENCH_SECONDS (minimum timed seconds per measurement, default 1.5),
-#              BENCH_MRZ_COUNT (documents per MRZ format, default 100000).
+#              BENCH_MRZ_COUNT (documents per MRZ format, default 100000),
+#              BENCH_SCREEN_DATA (the shared data directory with names/ and watchlists/; default
+#                ../shared/data beside the repository; the screening sections are skipped without it),
+#              BENCH_SCREEN_ENTRIES (watchlist entries of the speed benchmark, default 1000000),
+#              BENCH_SCREEN_TRAVELLERS (travellers screened, default 100000),
+#              BENCH_SCREEN_BRUTE (travellers of the brute-force peer, default 40),
+#              BENCH_SCREEN_PEER (travellers of the fuzzball peer, default 10).
 # Peers are npm packages pinned in bench/peers/<name>/package-lock.json and installed with `npm ci`
 # on first use; node and npm are needed only here, never for `make test`.
 set -u -o pipefail
@@ -21,6 +27,11 @@ BUILD=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build directory $1" >&
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_SECONDS=${BENCH_SECONDS:-1.5}
 BENCH_MRZ_COUNT=${BENCH_MRZ_COUNT:-100000}
+BENCH_SCREEN_DATA=${BENCH_SCREEN_DATA:-$BENCH_DIR/../../shared/data}
+BENCH_SCREEN_ENTRIES=${BENCH_SCREEN_ENTRIES:-1000000}
+BENCH_SCREEN_TRAVELLERS=${BENCH_SCREEN_TRAVELLERS:-100000}
+BENCH_SCREEN_BRUTE=${BENCH_SCREEN_BRUTE:-40}
+BENCH_SCREEN_PEER=${BENCH_SCREEN_PEER:-10}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/openbmis-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -78,10 +89,21 @@ at_least() {
   awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 >= b + 0) }'
 }
 
+# at_most A B: true when the number A <= B.
+at_most() {
+  awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 <= b + 0) }'
+}
+
+# verdict COMMAND...: "met" when the command (at_least, at_most) succeeds, else "MISSED".
+verdict() {
+  if "$@"; then echo met; else echo MISSED; fi
+}
+
 # rate N: a per-second figure as "12.34 M" or "31.2 k".
 rate() {
   awk -v n="$1" 'BEGIN {
-    if (n == "") print "n/a"; else if (n >= 1e6) printf "%.2f M", n / 1e6; else printf "%.1f k", n / 1e3
+    if (n == "") print "n/a"; else if (n >= 1e6) printf "%.2f M", n / 1e6
+    else if (n >= 1e3) printf "%.1f k", n / 1e3; else printf "%.3g", n
   }'
 }
 
@@ -136,13 +158,119 @@ section_mrz() {
   done
 }
 
-SECTIONS=(mrz)
+# ---- Screening: quality on real lists and labelled names; speed against 1 M entries ----
+# Both read the shared data (../shared/data beside the repository on every machine of the project,
+# CI included); without it they are skipped with a message, which is not a failure.
+
+# screen_data: true when the shared data directory is there.
+screen_data() {
+  [ -d "$BENCH_SCREEN_DATA/names" ] && [ -d "$BENCH_SCREEN_DATA/watchlists" ]
+}
+
+# key FILE KEY: the value of a "=KEY value" summary line.
+key() {
+  field "$1" "=$2" 2
+}
+
+SCREEN_RECALL_TARGET=0.98
+SCREEN_FP_TARGET=1
+
+section_screen_eval() {
+  local exe="$BUILD/screen_eval_bench" out="$WORK/screen_eval.out"
+  need_bench screen_eval_bench || return 0
+  if ! screen_data; then
+    echo "== Screening quality: SKIPPED: no shared data at $BENCH_SCREEN_DATA (set BENCH_SCREEN_DATA)"
+    add_row "screen quality" "skipped" "" "" "no data at $BENCH_SCREEN_DATA"
+    return 0
+  fi
+  echo "== Screening quality: UN/OFAC lists, planted variants, labelled name pairs (screen_eval_bench)"
+  if ! "$exe" --data "$BENCH_SCREEN_DATA" | tee "$out"; then
+    fail "screen_eval_bench: verification failed (see above)"
+  fi
+  echo
+  local thr recall fp raw trt f1 lv2 xl xn
+  thr=$(key "$out" threshold)
+  recall=$(key "$out" planted_recall_heldout)
+  fp=$(key "$out" fp_per_1000_heldout)
+  raw=$(key "$out" un_recall_raw)
+  trt=$(key "$out" un_recall_treated)
+  f1=$(key "$out" nk_f1_person)
+  lv2=$(key "$out" lv2_f1_all)
+  xl=$(key "$out" xscript_recall_to_latin)
+  xn=$(key "$out" xscript_recall_to_native)
+  add_row "recall, planted" "${recall:-n/a}" "" "" \
+    ">= $SCREEN_RECALL_TARGET: $(verdict at_least "$recall" "$SCREEN_RECALL_TARGET") (held-out, threshold ${thr:-?})"
+  add_row "false hits / 1,000" "${fp:-n/a}" "" "" \
+    "<= $SCREEN_FP_TARGET: $(verdict at_most "$fp" "$SCREEN_FP_TARGET") (held-out synthetic travellers)"
+  add_row "recall, UN raw/treated" "${raw:-n/a}/${trt:-n/a}" "" "" "683 yente UN positives vs UN + OFAC"
+  add_row "recall, cross-script" "${xl:-n/a}/${xn:-n/a}" "" "" "UN original-script names -> Latin / Latin -> native"
+  add_row "name pairs F1" "${f1:-n/a}" "${lv2:-n/a}" "" "openbmis Person @ ${thr:-?}; peer: logic-v2 @ 0.70 (all)"
+}
+
+section_screen() {
+  local exe="$BUILD/screen_bench" out="$WORK/screen.out" peer_dir="$BENCH_DIR/peers/fuzzball"
+  local files="$WORK/screen-peer" have_peer=0
+  need_bench screen_bench || return 0
+  if ! screen_data; then
+    echo "== Screening speed: SKIPPED: no shared data at $BENCH_SCREEN_DATA (set BENCH_SCREEN_DATA)"
+    add_row "screen speed" "skipped" "" "" "no data at $BENCH_SCREEN_DATA"
+    return 0
+  fi
+  mkdir -p "$files"
+  echo "== Screening speed: $BENCH_SCREEN_ENTRIES-entry list, $BENCH_SCREEN_TRAVELLERS travellers (screen_bench)"
+  if ! "$exe" --data "$BENCH_SCREEN_DATA" --entries "$BENCH_SCREEN_ENTRIES" \
+    --travellers "$BENCH_SCREEN_TRAVELLERS" --brute "$BENCH_SCREEN_BRUTE" \
+    --peer-sample "$BENCH_SCREEN_PEER" --write-peer "$files" | tee "$out"; then
+    fail "screen_bench: verification failed (see above)"
+  fi
+  echo
+  if [ -f "$files/expected.json" ] && node_peer "$peer_dir"; then
+    echo "== Screening speed: npm fuzzball token_set_ratio on a sample of the same travellers"
+    if node "$peer_dir/bench.mjs" "$files" | tee "$WORK/screen.peer"; then
+      have_peer=1
+    else
+      fail "fuzzball peer: verification failed (see above)"
+    fi
+    echo
+  fi
+  rm -rf "$files" # the list names: about 50 MB
+
+  local load idx total rss tps brute fz fzfound p99 docs recall cand cand10
+  load=$(key "$out" load_s)
+  idx=$(key "$out" index_s)
+  total=$(key "$out" load_index_s)
+  rss=$(key "$out" rss_mb)
+  tps=$(key "$out" travellers_per_s)
+  brute=$(key "$out" brute_travellers_per_s)
+  p99=$(key "$out" p99_us)
+  docs=$(key "$out" doc_lookups_per_s)
+  recall=$(key "$out" recall_variants)
+  cand=$(key "$out" cand_recall)
+  cand10=$(key "$out" cand_recall_top10)
+  fz="" fzfound="n/a"
+  if [ "$have_peer" = 1 ]; then
+    fz=$(key "$WORK/screen.peer" fuzzball_travellers_per_s)
+    fzfound=$(key "$WORK/screen.peer" fuzzball_found)
+  fi
+  add_row "list load + index" "${total:-n/a} s" "" "" \
+    "<= 10 s: $(verdict at_most "$total" 10) (load ${load:-?} s, index ${idx:-?} s)"
+  add_row "resident memory" "${rss:-n/a} MB" "" "" "<= 1536 MB: $(verdict at_most "$rss" 1536)"
+  add_row "travellers/s, brute" "$(rate "$tps")" "$(rate "$brute")" "$(ratio "$tps" "$brute")x" \
+    ">= 50 k/s: $(verdict at_least "$tps" 50000); index recall vs brute ${cand:-n/a} (top 10: ${cand10:-n/a})"
+  add_row "travellers/s, fuzzball" "$(rate "$tps")" "$(rate "$fz")" "$(ratio "$tps" "$fz")x" \
+    "peer: npm fuzzball token_set_ratio on $BENCH_SCREEN_PEER travellers, planted found: $fzfound"
+  add_row "latency p99" "${p99:-n/a} us" "" "" "<= 1000 us: $(verdict at_most "$p99" 1000)"
+  add_row "recall, planted (1 M)" "${recall:-n/a}" "" "" ">= $SCREEN_RECALL_TARGET: $(verdict at_least "$recall" "$SCREEN_RECALL_TARGET")"
+  add_row "document lookups/s" "$(rate "$docs")" "" "" "exact lane incl. MRZ confusables, 1 thread"
+}
+
+SECTIONS=(mrz screen_eval screen)
 
 for s in "${SECTIONS[@]}"; do
   "section_$s"
 done
 
-echo "== Summary ($(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), single thread per figure)"
+echo "== Summary ($(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), MRZ: one thread per figure, screening: all cores)"
 printf '%-22s %14s %14s %9s  %s\n' "work" "openbmis" "peer" "ratio" "targets"
 for row in "${ROWS[@]}"; do echo "$row"; done
 if [ "$FAILED" -ne 0 ]; then
