@@ -44,7 +44,7 @@
 #define WL_WEIGHT_PRIOR_NAMES 10000.0
 #define WL_WEIGHT_RARE_FREQ   1e-4
 #define WL_WEIGHT_COMMON_FREQ 2e-2
-#define WL_WEIGHT_FLOOR       0.2
+#define WL_WEIGHT_FLOOR       0.35
 
 float wl__weight(uint32_t df, size_t n) {
   double f = (double)df / ((double)n + WL_WEIGHT_PRIOR_NAMES);
@@ -767,18 +767,12 @@ bm_err wl_index_build(wl_list *const *lists, size_t nlists, const wl_index_opts 
   for (unsigned i = 0; i < nw; i++)
     for (int s = 0; s < 16; s++) ix->stats.scripts[s] += ws[i].scripts[s];
 
-#ifdef WL_DEBUG_STATS
-  fprintf(stderr, "build: prepare %.2fs\n", now_seconds() - t0);
-#endif
   /* 2-3. Vocabulary and names. */
   if (err == BM_OK) err = build_vocab(ix, ws, nw);
   if (err == BM_OK) err = build_names(ix, ws, nw);
   for (unsigned i = 0; i < nw; i++) worker_release(&ws[i]);
   if (err != BM_OK) goto fail;
 
-#ifdef WL_DEBUG_STATS
-  fprintf(stderr, "build: vocab+names %.2fs\n", now_seconds() - t0);
-#endif
   /* 4. Postings: three independent tables, each in its own thread when there are cores. */
   table_job jobs[3] = {
       {ix, ix->nvocab, vocab_keys, {0}, &ix->vkeys, BM_OK, 0.0},
@@ -814,10 +808,6 @@ bm_err wl_index_build(wl_list *const *lists, size_t nlists, const wl_index_opts 
   for (int i = 0; i < 3 && err == BM_OK; i++) err = jobs[i].err;
   if (err != BM_OK) goto fail;
 
-#ifdef WL_DEBUG_STATS
-  fprintf(stderr, "build: tables %.2fs (%.2f %.2f %.2f s in the threads)\n", now_seconds() - t0,
-          jobs[0].seconds, jobs[1].seconds, jobs[2].seconds);
-#endif
   /* Statistics. */
   wl_index_stats *st = &ix->stats;
   st->lists = nlists;

@@ -124,9 +124,14 @@ bm_err wl_query_from_json(const char *json, size_t len, wl_query_json *out, bm_d
                        WL_QUERY_JSON_BYTES_MAX);
   json_error_t jerr;
   json_t *o = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &jerr);
-  if (o == NULL)
+  if (o == NULL) {
+    /* jansson quotes the offending input, which may be any bytes: keep the message printable
+     * ASCII, since it is printed into JSON output and terminals. */
+    for (char *p = jerr.text; *p; p++)
+      if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
     return bm_diag_set(diag, BM_ERR_INVALID, NULL, 0, (unsigned)(jerr.column > 0 ? jerr.column : 0),
                        "not JSON: %s", jerr.text);
+  }
   if (!json_is_object(o)) {
     bm_err e = bm_diag_set(diag, BM_ERR_INVALID, NULL, 0, 0, "expected a JSON object, got %s",
                            type_word(o));

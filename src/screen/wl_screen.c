@@ -100,14 +100,6 @@
 #define WL_DOC_NUMBER_ONLY_LEN_MIN 6
 #define WL_EVIDENCE_BONUS_MAX      (WL_DOB_EXACT_BONUS + WL_NAT_SAME_BONUS)
 
-#ifdef WL_DEBUG_STATS
-#include <x86intrin.h>
-static _Atomic unsigned long long dbg_t[8], dbg_n;
-#define DBG_T(i, t0) (dbg_t[i] += __rdtsc() - (t0))
-#else
-#define DBG_T(i, t0) ((void)0)
-#endif
-
 /* ---- Scratch ---- */
 
 typedef struct partner {
@@ -456,14 +448,6 @@ static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out) {
       if (t->dm[i] && (i == 0 || t->dm[1] != t->dm[0]))
         gather_key(&g, wl__key_u32(WL__K_DM, t->dm[i], 0));
   }
-#ifdef WL_DEBUG_STATS
-  {
-    static _Atomic unsigned long long calls, gathered;
-    calls++, gathered += g.n;
-    if (calls % 5000 == 0)
-      fprintf(stderr, "partner searches %llu gathered %.1f\n", calls, (double)gathered / calls);
-  }
-#endif
   unsigned n = verify(s, t, g.n, found, 0);
   if (n == 0 && fuzzy) n = verify(s, t, qgram_gather(s, t), found, 0);
   /* A long token may be two list tokens written together (ABDULRAHMAN / ABDUL RAHMAN): both
@@ -521,11 +505,7 @@ static bm_err prepare_query(wl_scratch *s, const wl_query *q, bm_diag *diag) {
     len = strlen(name);
   }
   bm_diag d;
-#ifdef WL_DEBUG_STATS
-  unsigned long long tp0 = __rdtsc();
-#endif
   bm_err err = nm_prepare(s->nz, name, len, &s->name, &d);
-  DBG_T(5, tp0);
   if (err != BM_OK) {
     const char *field = q->name && q->name[0] ? "name" : "surname";
     return bm_diag_set(diag, err == BM_ERR_USAGE ? BM_ERR_INVALID : err, field, 0, d.column, "%s",
@@ -569,9 +549,6 @@ static bm_err prepare_query(wl_scratch *s, const wl_query *q, bm_diag *diag) {
   }
   for (unsigned i = 0; i < s->nqt; i++) {
     qtok *t = &s->q[i];
-#ifdef WL_DEBUG_STATS
-    unsigned long long tf0 = __rdtsc();
-#endif
     if (i < n) {
       t->npart = (uint8_t)find_partners(s, &t->t, t->part);
     } else {
@@ -581,7 +558,6 @@ static bm_err prepare_query(wl_scratch *s, const wl_query *q, bm_diag *diag) {
       t->npart = 0;
       if (v != UINT32_MAX) t->part[t->npart++] = (partner){v, 1.0f};
     }
-    DBG_T(i < n ? 6 : 7, tf0);
     t->nfreq = 0;
   }
   /* Weights of the real tokens: the vocabulary's for a listed token, the best partner's for a
@@ -1185,15 +1161,6 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
       known(q->document_number) ? wl_document_key(q->document_number, dkey, sizeof dkey) : 0;
   s->nq = s->nqt = 0;
   s->name.ntokens = 0;
-#ifdef WL_DEBUG_STATS
-  unsigned long long t0 = __rdtsc();
-  if (++dbg_n % 2000 == 0)
-    fprintf(stderr,
-            "cycles/query: prep %llu (nm_prepare %llu partners %llu joins %llu) cand %llu select "
-            "%llu score %llu final %llu\n",
-            dbg_t[0] / dbg_n, dbg_t[5] / dbg_n, dbg_t[6] / dbg_n, dbg_t[7] / dbg_n,
-            dbg_t[1] / dbg_n, dbg_t[2] / dbg_n, dbg_t[3] / dbg_n, dbg_t[4] / dbg_n);
-#endif
   if (has_name) {
     bm_err err = prepare_query(s, q, diag);
     if (err != BM_OK) return err;
@@ -1211,17 +1178,11 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
     unsigned nstrong = 0;
     for (unsigned i = 0; i < s->nq; i++) nstrong += s->q[i].strong;
     /* A name matching one strong token of several scores at most WL_ONE_TOKEN_CAP (nm_similarity's
-     * cap): unless the threshold is that low, a candidate must match two. */
-    bool singles = nstrong <= 1 || threshold - WL_EVIDENCE_BONUS_MAX <= WL_ONE_TOKEN_CAP;
-    DBG_T(0, t0);
-#ifdef WL_DEBUG_STATS
-    t0 = __rdtsc();
-#endif
+     * cap), so a candidate must match two. This holds at any threshold: the candidates must not
+     * depend on it (a threshold below the cap plus evidence, about 0.67, does not bring back
+     * one-token matches; docs/screening.md). */
+    bool singles = nstrong <= 1;
     candidates(s, singles);
-    DBG_T(1, t0);
-#ifdef WL_DEBUG_STATS
-    t0 = __rdtsc();
-#endif
     unsigned npick = 0;
     for (unsigned i = 0; i < s->nc; i++) __builtin_prefetch(&ix->names[s->c[i].name]);
     for (unsigned i = 0; i < s->nc; i++) {
@@ -1233,62 +1194,20 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
        * evidence must reach the threshold), then the estimate (reads the name), then the entry's
        * full evidence (reads the entry). */
       float up = evidence_upper(q, c->ev);
-#ifdef WL_DEBUG_STATS
-      static _Atomic unsigned long long st_in, st_ev, st_est;
-      st_in++;
-      if (st_in % 1000000 == 0)
-        fprintf(stderr, "select: in %llu past-ev %llu past-est %llu\n", st_in, st_ev, st_est);
-      if (1.0f + up >= threshold) st_ev++;
-#endif
       if (1.0f + up < threshold) continue;
       const wl__name *n = &ix->names[c->name];
       c->est = estimate(s, n);
       if (c->est + up < need) continue;
-#ifdef WL_DEBUG_STATS
-      st_est++;
-#endif
       evidence ev;
       evidence_of(ix->ents[n->entry], q, dkey, dlen, &ev);
       c->adj = ev.adj - ((n->flags & WL_NAME_LOW_QUALITY) ? WL_WEAK_ALIAS_PENALTY : 0.0f);
       if (c->est + c->adj < need) continue;
       s->pick[npick++] = *c;
     }
-#ifdef WL_DEBUG_STATS
-    {
-      static _Atomic unsigned long long tq, tc, tp, tpost, tpart, test;
-      unsigned ne = 0;
-      for (unsigned i = 0; i < s->nc; i++)
-        ne += singles || __builtin_popcount(s->c[i].mask) >= 2 || (s->c[i].flags & 3u << 30);
-      test += ne;
-      unsigned long long parts = 0;
-      for (unsigned i = 0; i < s->nqt; i++) parts += s->q[i].npart;
-      tq++, tc += s->nc, tp += npick, tpost += s->postings, tpart += parts;
-      if (tq % 1000 == 0)
-        fprintf(stderr, "q %llu cand %.1f est %.1f pick %.1f postings %.1f partners %.1f\n", tq,
-                (double)tc / tq, (double)test / tq, (double)tp / tq, (double)tpost / tq,
-                (double)tpart / tq);
-    }
-#endif
-#ifdef WL_DEBUG_STATS
-    if (getenv("WL_DUMP")) {
-      for (unsigned i = 0; i < s->nqt; i++) {
-        fprintf(stderr, "  %s:", s->q[i].t.s);
-        for (unsigned k = 0; k < s->q[i].npart; k++)
-          fprintf(stderr, " %s/%.2f/%u", ix->pool + ix->vocab[s->q[i].part[k].v].text,
-                  (double)s->q[i].part[k].s, ix->vocab[s->q[i].part[k].v].df);
-        fprintf(stderr, "\n");
-      }
-      fprintf(stderr, " cand %u pick %u\n", s->nc, npick);
-    }
-#endif
     if (npick > WL_SCORE_MAX) {
       qsort(s->pick, npick, sizeof *s->pick, cmp_cand);
       npick = WL_SCORE_MAX;
     }
-    DBG_T(2, t0);
-#ifdef WL_DEBUG_STATS
-    t0 = __rdtsc();
-#endif
     for (unsigned i = 0; i < npick; i++) {
       const cand *c = &s->pick[i];
       const wl__name *n = &ix->names[c->name];
@@ -1317,10 +1236,6 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
     }
   }
 
-  DBG_T(3, t0);
-#ifdef WL_DEBUG_STATS
-  t0 = __rdtsc();
-#endif
   /* Final scores, threshold, dispositions. */
   order ord[WL_ENTRY_HITS_MAX];
   unsigned nord = 0;
@@ -1355,7 +1270,6 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
   if (nord > limit) nord = limit;
   for (unsigned i = 0; i < nord; i++) fill_hit(s, &s->sc[ord[i].i], &hits[i]);
   *nhits = nord;
-  DBG_T(4, t0);
   return BM_OK;
 }
 
