@@ -3,10 +3,11 @@
  * wl_index_build reads one or more loaded lists once and builds an immutable index shared by all
  * threads:
  *   - the person lane: every name of every person/entity entry normalised (names.h) into an
- * interned token pool, with inverted postings from tokens, Double Metaphone codes, consonant
- * skeletons and q-grams to entries; postings of very frequent keys are cut (document-frequency
- * cut-off) so a query touches hundreds of candidates, not a million; token rarity weights for
- * nm_similarity;
+ *     interned token vocabulary with rarity weights for nm_similarity; fuzzy keys (exact text,
+ *     one-deletion neighbourhood, Double Metaphone, consonant skeleton, a coarse sound key,
+ *     3-grams) lead from a query token to the vocabulary tokens it may pair with, with a
+ *     document-frequency cut-off; postings lead from rare tokens to names and from pairs of
+ *     frequent tokens to names, so a query touches hundreds of names, not a million;
  *   - the document lane: a hash of (document number normalised for MRZ confusables O/0, I/1, S/5,
  *     B/8, Z/2, G/6 and stripped of separators, issuing country) to entries. An exact document
  * match is a hit by itself.
@@ -18,7 +19,13 @@
  * (DESIGN.md 5.2). Hits a disposition marks as a verified false hit for this traveller are left
  * out.
  *
- * Thread safety: a wl_index is read-only after build; each thread screens with its own wl_scratch.
+ * Which names are scored does not depend on the threshold (only which hits are returned does):
+ * screening at 0.9 returns exactly the hits at or above 0.9 of a screening at 0.7. Names whose
+ * estimated score stays below about 0.65 are not scored at all, so thresholds below that are not
+ * supported (their hits may be incomplete). docs/screening.md describes the method and constants.
+ *
+ * Thread safety: a wl_index is read-only after build (its only mutable part, a pool of scratches
+ * for wl_screen_batch, is guarded); each thread screens with its own wl_scratch.
  * wl_screen_batch spreads a batch over threads itself.
  */
 #ifndef BMIS_SCREEN_H
@@ -35,7 +42,7 @@
 extern "C" {
 #endif
 
-#define WL_DEFAULT_THRESHOLD 0.80f /* calibrated default: see docs/screening.md */
+#define WL_DEFAULT_THRESHOLD 0.83f /* calibrated default: see docs/screening.md */
 #define WL_DEFAULT_LIMIT     10
 #define WL_REASONS_MAX       8
 #define WL_REASON_BYTES_MAX  160
@@ -104,7 +111,7 @@ bool wl_dispositions_has(const wl_dispositions *d, const char *traveller_key, co
 size_t wl_traveller_key(const wl_query *q, char *out, size_t cap);
 
 typedef struct wl_screen_opts {
-  float threshold;                     /* 0 = WL_DEFAULT_THRESHOLD */
+  float threshold;                     /* 0 = WL_DEFAULT_THRESHOLD; below ~0.65 unsupported */
   unsigned limit;                      /* 0 = WL_DEFAULT_LIMIT; at most WL_HITS_MAX */
   const wl_dispositions *dispositions; /* or NULL */
 } wl_screen_opts;

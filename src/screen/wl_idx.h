@@ -56,6 +56,7 @@ enum {
   WL__K_SKEL,     /* consonant skeleton -> vocabulary */
   WL__K_DEL,      /* the token and its one-deletion variants -> vocabulary */
   WL__K_QGRAM,    /* 3-gram of ^TOKEN$ -> vocabulary */
+  WL__K_SOUND,    /* the first consonant classes (wl__sound_key) -> vocabulary */
   WL__K_PAIR,     /* two frequent vocabulary ids -> names */
   WL__K_SINGLE,   /* the one strong vocabulary id of a name -> names */
   WL__K_INIT,     /* a frequent vocabulary id of a name with an initial -> names */
@@ -70,8 +71,26 @@ typedef struct wl__vtok {
   float weight;             /* rarity weight for nm_similarity, (0, 1] */
   float mass;               /* weight as nm_similarity counts it (initials, particles count less) */
   uint8_t len, alt_len, skel_len, flags;
-  char first; /* first letter (initials pair by it; read here to spare a pool access) */
+  char first;       /* first letter (initials pair by it; read here to spare a pool access) */
+  uint32_t letters; /* bit c-'A' for each letter c of the text: a pair sharing few letters cannot
+                       reach nm_similarity's pair minimum, and this says so without the text */
 } wl__vtok;
+
+/* Letters of a token as a 26-bit set. */
+static inline uint32_t wl__letters(const char *s, size_t n) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] >= 'A' && s[i] <= 'Z') m |= 1u << (s[i] - 'A');
+  return m;
+}
+
+/* Whether two tokens' letter sets can belong to a pair nm_similarity scores (a Jaro-Winkler of
+ * 0.62 or more needs most letters in common): at least half of the smaller set shared. */
+static inline bool wl__letters_close(uint32_t a, uint32_t b) {
+  int na = __builtin_popcount(a), nb = __builtin_popcount(b);
+  int common = __builtin_popcount(a & b);
+  return 2 * common >= (na < nb ? na : nb);
+}
 
 /* One indexed name: tokens name_toks[tok .. tok+ntok-1], the first WL__NAME_INLINE of them also
  * inline, and the entry's evidence packed (WL__EV_*), so that ranking a candidate reads one 32-byte
@@ -90,7 +109,6 @@ typedef struct wl__name {
 
 /* Packed evidence of an entry: one birth date (day 5 bits, month 4, range width 6, year - 1000 in
  * 11), or WL__EV_DOB_MANY when it has several or a wider range, 0 when none; sex; entity. */
-#define WL__EV_DOB_MASK  0x03ffffffu
 #define WL__EV_DOB_MANY  (1u << 26)
 #define WL__EV_SEX_M     (1u << 27)
 #define WL__EV_SEX_F     (1u << 28)
@@ -188,6 +206,51 @@ struct wl_index {
   struct wl_scratch *spare[WL_IDX_POOL_SCRATCH_MAX];
   unsigned nspare;
 };
+
+/* A coarse sound key: the token's first WL__SOUND_KEY_MAX consonants by class, vowels, H, W and Y
+ * dropped, repeats collapsed (B P F V / C G K Q / D T / S Z / M N / L / R / J; X as KS). It equates
+ * spellings that the Double Metaphone and the skeleton keep apart because of one letter early in
+ * the name (LISBETH / ELIZABETH: LSBT; ZORLU / SORLU) and that are two edits apart, so out of reach
+ * of the deletion keys. Only for finding partners: nm_similarity still decides. Returns its length
+ * (0: fewer than two consonants, too vague to be a key). */
+#define WL__SOUND_KEY_MAX 4
+static inline size_t wl__sound_key(const char *s, size_t n, char out[WL__SOUND_KEY_MAX + 1]) {
+  size_t k = 0;
+  char last = 0;
+  for (size_t i = 0; i < n && k < WL__SOUND_KEY_MAX; i++) {
+    char c = s[i], cls;
+    switch (c) {
+    case 'B':
+    case 'P':
+    case 'F':
+    case 'V': cls = 'B'; break;
+    case 'C':
+    case 'G':
+    case 'K':
+    case 'Q': cls = 'K'; break;
+    case 'D':
+    case 'T': cls = 'T'; break;
+    case 'S':
+    case 'Z': cls = 'S'; break;
+    case 'M':
+    case 'N': cls = 'N'; break;
+    case 'L':
+    case 'R':
+    case 'J': cls = c; break;
+    case 'X': cls = 'K'; break;
+    default: cls = 0; break; /* vowels, H, W, Y, digits */
+    }
+    if (cls == 0 || cls == last) {
+      if (cls == 0) last = 0; /* a vowel between two equal classes keeps both (TT in TATA) */
+      continue;
+    }
+    out[k++] = cls;
+    last = cls;
+    if (c == 'X' && k < WL__SOUND_KEY_MAX) out[k++] = last = 'S';
+  }
+  out[k] = '\0';
+  return k >= 2 ? k : 0;
+}
 
 /* Token i of name n (no name_toks access for the first WL__NAME_INLINE). */
 static inline uint32_t wl__name_tok(const struct wl_index *ix, const wl__name *n, unsigned i) {

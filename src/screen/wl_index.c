@@ -12,8 +12,9 @@
  * entries: each an open-addressing table over one flat postings array, filled by two passes over
  * the data (count, then place), so nothing is reallocated per key.
  *
- * Memory for 1M entries of 1-3 names: about 12 bytes per name, 4 per name token, 4 per posting,
- * 16 per key slot (docs/screening.md has the measured total).
+ * Memory: 32 bytes per name, 4 per name token, 20 per posting of a vocabulary token, 8 per pair
+ * posting, 16 per key slot, about 44 per distinct token plus its text; 247 MB for the 1M-entry
+ * benchmark list (docs/screening.md).
  */
 #include <math.h>
 #include <pthread.h>
@@ -383,6 +384,9 @@ static void vocab_keys(const wl_index *ix, uint32_t v, kbuild *kb, key_fn fn) {
       fn(kb, WL__K_DM, wl__key_u32(WL__K_DM, t->dm[i], 0), v);
   if (t->skel_len >= 2)
     fn(kb, WL__K_SKEL, wl__key_str(WL__K_SKEL, ix->pool + t->skel, t->skel_len), v);
+  char sound[WL__SOUND_KEY_MAX + 1];
+  size_t sn = wl__sound_key(s, t->len, sound);
+  if (sn) fn(kb, WL__K_SOUND, wl__key_str(WL__K_SOUND, sound, sn), v);
   if (t->len >= WL_IDX_DEL_LEN_MIN) {
     fn(kb, WL__K_DEL, wl__key_str(WL__K_DEL, s, t->len), v);
     for (size_t i = 0; i < t->len; i++) fn(kb, WL__K_DEL, wl__key_del(s, t->len, i), v);
@@ -516,6 +520,7 @@ static bm_err build_vocab(wl_index *ix, worker *ws, unsigned nw) {
     v->dm[1] = l->dm[1];
     v->text = (uint32_t)off;
     v->first = p[l->text];
+    v->letters = wl__letters(p + l->text, l->len);
     memcpy(ix->pool + off, p + l->text, l->len + 1u);
     off += l->len + 1u;
     if (l->alt_len) {
@@ -780,7 +785,7 @@ bm_err wl_index_build(wl_list *const *lists, size_t nlists, const wl_index_opts 
       {ix, ix->nents, doc_keys, {0}, &ix->docs, BM_OK, 0.0},
   };
   jobs[0].cutoff[WL__K_DM] = jobs[0].cutoff[WL__K_SKEL] = jobs[0].cutoff[WL__K_DEL] =
-      WL_IDX_VKEY_DF_MAX;
+      jobs[0].cutoff[WL__K_SOUND] = WL_IDX_VKEY_DF_MAX;
   jobs[0].cutoff[WL__K_QGRAM] = WL_IDX_QGRAM_DF_MAX;
   pthread_t jt[2];
   bool jstarted[2] = {false, false};

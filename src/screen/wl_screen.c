@@ -3,22 +3,22 @@
  *
  * One traveller:
  *   1. the name is prepared once (nm_prepare); adjacent tokens are also joined (ABDUL RAHMAN ->
- *      ABDULRAHMAN) as extra query tokens;
- *   2. partners: for each query token, the vocabulary tokens it may pair with - found by exact
- *      text, one-deletion neighbourhood, skeleton and Double Metaphone keys (3-grams when those
- * find nothing) and verified with nm_similarity on the single tokens. Results are cached per
- *      thread: travellers' names repeat;
- *   3. candidate names: all names of rare partners; names holding two frequent partners through
- *      the pair index (a name matching one token only cannot reach a threshold: nm_similarity caps
- *      it); bounded reads of frequent postings only where single-token matches can still count;
- *   4. an estimate per candidate from which of its tokens are partners (the weighted overlap,
- *      mirroring nm_similarity's formula), plus the entry's evidence (birth date, sex,
- *      nationality, documents): candidates that cannot reach the threshold are dropped, the best
- *      WL_SCORE_MAX of the rest are scored with nm_similarity;
- *   5. the document lane: an exact document number (normalised) and country match is a hit by
- *      itself;
+ *      ABDULRAHMAN) and looked up by exact text;
+ *   2. partners: for each query token, the vocabulary tokens it may pair with, found by exact text,
+ *      one-deletion neighbourhood, skeleton, Double Metaphone and sound keys (3-grams when those
+ *      find nothing), verified with nm_similarity on the two tokens alone, and cached per thread
+ *      (travellers' names repeat); a long token is also tried as two listed tokens;
+ *   3. candidate names matching two of the traveller's strong tokens (nm_similarity caps a match
+ *      on one): rare partners' postings, which say what else each name matches; the pair index
+ *      for two frequent partners; bounded fallbacks for one-token travellers and for tokens
+ *      without a sure partner;
+ *   4. ranking, cheapest first: the packed evidence the postings carry, an estimate mirroring
+ *      nm_similarity's formula (scoring the few pairs the keys missed), the entry's evidence; names
+ *      reaching the fixed WL_SCORE_FLOOR are scored with nm_similarity, at most WL_SCORE_MAX;
+ *   5. the document lane: a normalised document number and country match is a hit by itself;
  *   6. per entry the best name, threshold, dispositions, order, limit, reasons.
- * Nothing is allocated per traveller: the wl_scratch holds every buffer, each bounded.
+ * Which names are scored never depends on the threshold. Nothing is allocated per traveller: the
+ * wl_scratch holds every buffer, each bounded.
  */
 #include <math.h>
 #include <pthread.h>
@@ -35,28 +35,40 @@
 
 /* ---- Limits of one traveller ---- */
 
-#define WL_QT_MAX            (2 * NM_TOKENS_MAX - 1) /* query tokens and their adjacent joins */
-#define WL_PARTNERS_MAX      48    /* vocabulary partners kept per query token, best first */
-#define WL_VERIFY_MAX        128   /* vocabulary tokens verified per query token */
-#define WL_SPLITS_MAX        2     /* a long query token split into two list tokens, at most */
-#define WL_VHITS_MAX         512   /* distinct vocabulary tokens named by a traveller's partners */
-#define WL_CANDIDATES_MAX    8192  /* distinct candidate names per traveller */
-#define WL_POSTINGS_MAX      65536 /* postings read per traveller */
-#define WL_PAIR_LOOKUPS_MAX  1024  /* pair-index lookups per traveller */
-#define WL_PAIR_COMBOS_MAX   256   /* pair lookups per two query tokens, best partners first */
-#define WL_PAIR_READ_MAX     1024  /* names read from one pair key (shortest names first) */
-#define WL_SCORE_MAX         256   /* candidate names scored with nm_similarity per traveller */
-#define WL_QGRAM_VIDS_MAX    1024  /* vocabulary tokens counted by the 3-gram fallback */
-#define WL_CACHE_SLOTS       16384 /* cached partner lists per thread (a power of two) */
-#define WL_ENTRY_HITS_MAX    (WL_SCORE_MAX + 64) /* entries considered per traveller */
-#define WL_FBLOOM_WORDS      16 /* 1024-bit filter in front of the frequent-partner map */
+#define WL_QT_MAX           (2 * NM_TOKENS_MAX - 1) /* query tokens and their adjacent joins */
+#define WL_PARTNERS_MAX     48    /* vocabulary partners kept per query token, best first */
+#define WL_VERIFY_MAX       128   /* vocabulary tokens verified per query token */
+#define WL_SPLITS_MAX       2     /* a long query token split into two list tokens, at most */
+#define WL_VHITS_MAX        512   /* distinct vocabulary tokens named by a traveller's partners */
+#define WL_CANDIDATES_MAX   8192  /* distinct candidate names per traveller */
+#define WL_POSTINGS_MAX     65536 /* postings read per traveller */
+#define WL_PAIR_LOOKUPS_MAX 1024  /* pair-index lookups per traveller */
+#define WL_PAIR_COMBOS_MAX  256   /* pair lookups per two query tokens, best partners first */
+#define WL_PAIR_READ_MAX    1024  /* names read from one pair key (shortest names first) */
+#define WL_SCORE_MAX        256   /* candidate names scored with nm_similarity per traveller */
+#define WL_QGRAM_VIDS_MAX   1024  /* vocabulary tokens counted by the 3-gram fallback */
+#define WL_CACHE_SLOTS      16384 /* cached partner lists per thread (a power of two) */
+#define WL_ENTRY_HITS_MAX   (WL_SCORE_MAX + 64) /* entries considered per traveller */
+#define WL_FBLOOM_WORDS     16 /* 1024-bit filter in front of the frequent-partner map */
+/* A partner scoring at least this is sure (the token is listed, or one edit from a listed one);
+ * a strong query token without one makes the query "loose" (see candidates). */
+#define WL_PARTNER_SURE 0.90f
+/* A pair the keys did not find is not exact nor one edit apart: the estimate's optimistic bound
+ * counts it at most this. Below nm_similarity's Jaro-Winkler gate (src/names/nm_sim.c NM_JW_GATE)
+ * a pair is not scored at all. */
+#define WL_UNFOUND_PAIR_MAX  0.90f
+#define WL_REFINE_JW_GATE    0.62
+#define WL_LOOSE_FREQ_MAX    4  /* frequent partners per token read in loose mode (bounded) */
+#define WL__CAND_LOOSE       1u /* cand flag: kept though it matches one query token */
 #define WL_DOC_HIT_NAMES_MAX 32 /* names of a document hit compared directly */
 
-/* The estimate mirrors nm_similarity without its exclusive pairing, so it is mostly above the real
- * score; it can be below where nm_similarity finds a pair no key found (two edits early in a short
- * token) or joins list tokens. A candidate is scored when estimate + evidence reaches the
- * threshold less this slack. */
-#define WL_ESTIMATE_SLACK 0.10f
+/* A candidate is scored with nm_similarity when its estimate (which mirrors nm_similarity without
+ * its exclusive pairing, so is mostly above the real score) plus its evidence reaches this. A fixed
+ * floor, not the threshold less a slack: which names are scored must not depend on the threshold,
+ * or a hit at 0.8 could be missing at 0.8 yet present when screening at 0.4 (bench/screen_eval
+ * checks this). Hits scoring below about this floor plus the estimate's error may therefore be
+ * incomplete: thresholds below it are not supported (docs/screening.md). */
+#define WL_SCORE_FLOOR 0.65f
 /* nm_similarity's caps (src/names/nm_sim.c) as the estimate applies them. */
 #define WL_ONE_TOKEN_CAP 0.6f
 #define WL_WEAK_ONLY_CAP 0.5f
@@ -98,14 +110,20 @@
  * side) -> this, for numbers of at least WL_DOC_NUMBER_ONLY_LEN_MIN characters. */
 #define WL_DOC_NUMBER_ONLY_SCORE   0.90f
 #define WL_DOC_NUMBER_ONLY_LEN_MIN 6
-#define WL_EVIDENCE_BONUS_MAX      (WL_DOB_EXACT_BONUS + WL_NAT_SAME_BONUS)
 
 /* ---- Scratch ---- */
 
 typedef struct partner {
-  uint32_t v; /* vocabulary id */
-  float s;    /* nm_similarity of the query token and v alone */
+  uint32_t v;    /* vocabulary id */
+  float s;       /* nm_similarity of the query token and v alone */
+  bool frequent; /* v is in more than WL_IDX_RARE_NAMES_MAX names (kept here: the vocabulary
+                    entry is a cache miss) */
 } partner;
+
+/* A query token that is two list tokens written together (OLEGLOGUNOV = OLEG + LOGUNOV). */
+typedef struct split {
+  uint32_t a, b; /* vocabulary ids of the halves */
+} split;
 
 typedef struct qtok {
   nm_tok t;
@@ -113,15 +131,17 @@ typedef struct qtok {
   uint32_t cover;                                          /* real tokens this token stands for */
   float mass;
   bool strong;
-  uint8_t npart, nfreq;
+  uint8_t npart, nfreq, nsplit;
   partner part[WL_PARTNERS_MAX];
+  split sp[WL_SPLITS_MAX];
   uint32_t freq[WL_PARTNERS_MAX]; /* frequent partners (for pairs) */
 } qtok;
 
 typedef struct cache_slot {
   uint64_t key;
-  uint8_t n;
+  uint8_t n, nsplit;
   partner p[WL_PARTNERS_MAX];
+  split sp[WL_SPLITS_MAX];
 } cache_slot;
 
 typedef struct sslot { /* small epoch-cleared hash: key -> val */
@@ -164,6 +184,8 @@ typedef struct scored {
   float name_score, score;
   bool doc_match, doc_number_only;
   bool direct;          /* name compared directly (a document hit no candidate reached) */
+  int8_t split_t;       /* query token scored as two (OLEGLOGUNOV as OLEG LOGUNOV), or -1 */
+  uint8_t split_k;      /* which of its splits */
   uint8_t direct_index; /* which of entry->names, when direct */
   evidence ev;
   nm_match m;
@@ -365,7 +387,7 @@ static unsigned verify(wl_scratch *s, const nm_tok *t, unsigned ngathered, partn
   for (unsigned i = 0; i < ngathered; i++) {
     nm_tok v1 = vtok_view(s->ix, s->verify[i], 1.0f);
     float sc = nm_similarity(&q1, 1, &v1, 1, NULL);
-    if (sc > 0.0f) out[n++] = (partner){s->verify[i], sc};
+    if (sc > 0.0f) out[n++] = (partner){s->verify[i], sc, is_frequent(s->ix, s->verify[i])};
   }
   return n;
 }
@@ -425,12 +447,15 @@ static uint64_t tok_cache_key(const nm_tok *t) {
 }
 
 /* Partners of query token t: vocabulary tokens nm_similarity pairs it with, best first. */
-static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out) {
+static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out, split *sp,
+                              uint8_t *nsp) {
   const wl_index *ix = s->ix;
   uint64_t ck = tok_cache_key(t);
   cache_slot *cs = &s->cache[ck & (WL_CACHE_SLOTS - 1)];
   if (cs->key == ck) {
     memcpy(out, cs->p, cs->n * sizeof *out);
+    memcpy(sp, cs->sp, cs->nsplit * sizeof *sp);
+    *nsp = cs->nsplit;
     return cs->n;
   }
   partner found[WL_VERIFY_MAX + 2 * WL_SPLITS_MAX];
@@ -447,23 +472,27 @@ static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out) {
     for (int i = 0; i < 2; i++)
       if (t->dm[i] && (i == 0 || t->dm[1] != t->dm[0]))
         gather_key(&g, wl__key_u32(WL__K_DM, t->dm[i], 0));
+    char sound[WL__SOUND_KEY_MAX + 1];
+    size_t sn = wl__sound_key(t->s, t->len, sound);
+    if (sn) gather_key(&g, wl__key_str(WL__K_SOUND, sound, sn));
   }
   unsigned n = verify(s, t, g.n, found, 0);
   if (n == 0 && fuzzy) n = verify(s, t, qgram_gather(s, t), found, 0);
   /* A long token may be two list tokens written together (ABDULRAHMAN / ABDUL RAHMAN): both
    * halves are its partners. */
-  if (fuzzy && t->len >= 6) {
-    unsigned splits = 0;
+  unsigned splits = 0;
+  if (fuzzy && t->len >= 4) {
     for (unsigned cut = 2; cut + 2 <= t->len && splits < WL_SPLITS_MAX; cut++) {
       uint32_t a = vocab_exact(ix, t->s, cut);
       if (a == UINT32_MAX) continue;
       uint32_t b = vocab_exact(ix, t->s + cut, t->len - cut);
       if (b == UINT32_MAX) continue;
-      found[n++] = (partner){a, 1.0f};
-      found[n++] = (partner){b, 1.0f};
-      splits++;
+      found[n++] = (partner){a, 1.0f, is_frequent(ix, a)};
+      found[n++] = (partner){b, 1.0f, is_frequent(ix, b)};
+      sp[splits++] = (split){a, b};
     }
   }
+  *nsp = (uint8_t)splits;
   /* a split half may also have been found by its keys: keep one of each */
   qsort(found, n, sizeof *found, cmp_partner);
   unsigned u = 0;
@@ -478,6 +507,8 @@ static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out) {
   cs->key = ck;
   cs->n = (uint8_t)n;
   memcpy(cs->p, found, n * sizeof *found);
+  cs->nsplit = (uint8_t)splits;
+  memcpy(cs->sp, sp, splits * sizeof *sp);
   return n;
 }
 
@@ -550,13 +581,14 @@ static bm_err prepare_query(wl_scratch *s, const wl_query *q, bm_diag *diag) {
   for (unsigned i = 0; i < s->nqt; i++) {
     qtok *t = &s->q[i];
     if (i < n) {
-      t->npart = (uint8_t)find_partners(s, &t->t, t->part);
+      t->npart = (uint8_t)find_partners(s, &t->t, t->part, t->sp, &t->nsplit);
     } else {
       /* A join is looked up by its exact text only: ABDULRAHMAN written as one word on the list.
        * Fuzzy variants of joins would cost a partner search per adjacent pair for what is rare. */
       uint32_t v = vocab_exact(ix, t->t.s, t->t.len);
       t->npart = 0;
-      if (v != UINT32_MAX) t->part[t->npart++] = (partner){v, 1.0f};
+      t->nsplit = 0;
+      if (v != UINT32_MAX) t->part[t->npart++] = (partner){v, 1.0f, is_frequent(ix, v)};
     }
     t->nfreq = 0;
   }
@@ -627,6 +659,10 @@ static void add_names(wl_scratch *s, const uint32_t *run, const uint32_t *ev, ui
  * query token is dropped without further work unless single-token matches can count. */
 static void add_vpost(wl_scratch *s, uint32_t v, uint32_t mask, bool singles) {
   const wl_index *ix = s->ix;
+  /* A name holding v matches every query token v partners (ISMAEL ISMAEL = ISMAEL, Ismael). */
+  const uint32_t *vi = sset_find(&s->fmap, v);
+  if (vi != NULL) mask |= s->fcover[*vi];
+  uint32_t keep = singles ? WL__CAND_LOOSE : 0;
   const wl__post *p = ix->vpost + ix->vpost_off[v];
   uint32_t n = ix->vpost_off[v + 1] - ix->vpost_off[v];
   for (uint32_t i = 0; i < n && s->postings < WL_POSTINGS_MAX; i++, s->postings++) {
@@ -637,8 +673,8 @@ static void add_vpost(wl_scratch *s, uint32_t v, uint32_t mask, bool singles) {
       const uint32_t *fi = sset_find(&s->fmap, f);
       if (fi != NULL) m |= s->fcover[*fi];
     }
-    uint32_t flags = p[i].name & ~WL__POST_NAME;
-    if (!singles && (m & (m - 1)) == 0 && flags == 0) continue;
+    uint32_t flags = (p[i].name & ~WL__POST_NAME) | keep;
+    if ((m & (m - 1)) == 0 && flags == 0) continue;
     cand_add(s, p[i].name & WL__POST_NAME, m, flags, p[i].ev);
   }
 }
@@ -680,15 +716,17 @@ static void queue_pairs(wl_scratch *s, const qtok *a, const qtok *b) {
     for (unsigned i = d + 1 > nb ? d + 1 - nb : 0; i <= d && i < na && n < WL_PAIR_COMBOS_MAX;
          i++) {
       unsigned j = d - i;
-      if (a->freq[i] == b->freq[j]) continue;
-      queue_key(s, wl__key_pair(a->freq[i], b->freq[j]), a->cover | b->cover, 0);
+      /* One token partnering both: names whose one strong token it is (AUNG AUNG = AUNG, Aung). */
+      uint64_t key = a->freq[i] == b->freq[j] ? wl__key_u32(WL__K_SINGLE, a->freq[i], 0)
+                                              : wl__key_pair(a->freq[i], b->freq[j]);
+      queue_key(s, key, a->cover | b->cover, 0);
       n++;
     }
 }
 
 /* Candidate names of the prepared query. singles: names matching one strong token can count (a
  * traveller of one strong token, or a threshold a capped score can reach). */
-static void candidates(wl_scratch *s, bool singles) {
+static void candidates(wl_scratch *s, bool singles, bool loose) {
   const wl_index *ix = s->ix;
   sset_clear(&s->vmap);
   sset_clear(&s->fmap);
@@ -707,7 +745,7 @@ static void candidates(wl_scratch *s, bool singles) {
       const partner *p = &t->part[k];
       vhit_add(s, p->v, ti, p->s);
       if (!t->strong) continue;
-      if (is_frequent(ix, p->v)) t->freq[t->nfreq++] = p->v;
+      if (p->frequent) t->freq[t->nfreq++] = p->v;
       s->fbloom[(p->v >> 6) & (WL_FBLOOM_WORDS - 1)] |= 1ull << (p->v & 63);
       const uint32_t *fi = sset_find(&s->fmap, p->v);
       if (fi != NULL) {
@@ -726,14 +764,13 @@ static void candidates(wl_scratch *s, bool singles) {
     const qtok *t = &s->q[ti];
     if (!t->strong) continue;
     for (unsigned k = 0; k < t->npart; k++)
-      if (!is_frequent(ix, t->part[k].v))
-        __builtin_prefetch(ix->vpost + ix->vpost_off[t->part[k].v]);
+      if (!t->part[k].frequent) __builtin_prefetch(ix->vpost + ix->vpost_off[t->part[k].v]);
   }
   for (unsigned ti = 0; ti < s->nqt; ti++) {
     const qtok *t = &s->q[ti];
     if (!t->strong) continue;
     for (unsigned k = 0; k < t->npart; k++)
-      if (!is_frequent(ix, t->part[k].v)) add_vpost(s, t->part[k].v, t->cover, singles);
+      if (!t->part[k].frequent) add_vpost(s, t->part[k].v, t->cover, singles || loose);
   }
   /* Two frequent partners of two query tokens: the pair index. */
   s->nreq = 0;
@@ -747,6 +784,17 @@ static void candidates(wl_scratch *s, bool singles) {
     for (unsigned i = 0; i < s->q[ti].nfreq; i++)
       queue_key(s, wl__key_u32(WL__K_INIT, s->q[ti].freq[i], 0), s->q[ti].cover, WL__POST_INITIAL);
   run_keys(s);
+  if (loose && !singles) {
+    /* A token with no sure partner may be misspelt beyond what the keys find (STRAPNO /
+     * STRATON): names matching the other tokens are candidates too, the frequent ones through
+     * their shortest names (bounded). The estimate then scores the pairs the keys missed. */
+    for (unsigned ti = 0; ti < s->nq; ti++) {
+      const qtok *t = &s->q[ti];
+      if (!t->strong) continue;
+      for (unsigned k = 0; k < t->nfreq && k < WL_LOOSE_FREQ_MAX; k++)
+        add_vpost(s, t->freq[k], t->cover, true);
+    }
+  }
   if (!singles) return;
   /* Names whose one strong token is a partner, and the shortest names of each frequent partner
    * (the bounded fallback). */
@@ -756,19 +804,50 @@ static void candidates(wl_scratch *s, bool singles) {
     for (unsigned k = 0; k < t->npart; k++) {
       uint32_t v = t->part[k].v;
       queue_key(s, wl__key_u32(WL__K_SINGLE, v, 0), t->cover, 0);
-      if (is_frequent(ix, v)) add_vpost(s, v, t->cover, true);
+      if (t->part[k].frequent) add_vpost(s, v, t->cover, true);
     }
   }
   run_keys(s);
 }
 
-/* The estimate of nm_similarity for candidate name n (see WL_ESTIMATE_SLACK). */
-static float estimate(const wl_scratch *s, const wl__name *n) {
+/* nm_similarity's formula over best partner scores (best[t] 0: query token t unmatched). */
+static float combine(const wl_scratch *s, const float *best, const float *bmass,
+                     const bool *bstrong, float ue, bool e_strong_left) {
+  float num = 0.0f, den = 0.0f, uq = 0.0f;
+  unsigned strong = 0;
+  bool q_strong_left = false;
+  for (unsigned t = 0; t < s->nq; t++) {
+    const qtok *qt = &s->q[t];
+    if (best[t] > 0.0f) {
+      float pm = (qt->mass + bmass[t]) / 2.0f;
+      num += best[t] * pm;
+      den += pm;
+      if (qt->strong && bstrong[t]) strong++;
+    } else {
+      uq += qt->mass;
+      if (qt->strong) q_strong_left = true;
+    }
+  }
+  den += 0.5f * uq + 0.25f * ue + 0.75f * (uq < ue ? uq : ue);
+  float e = den > 0.0f ? num / den : 0.0f;
+  if (strong <= 1 && (q_strong_left || e_strong_left) && e > WL_ONE_TOKEN_CAP) e = WL_ONE_TOKEN_CAP;
+  if (strong == 0 && e > WL_WEAK_ONLY_CAP) e = WL_WEAK_ONLY_CAP;
+  return e;
+}
+
+/* The estimate of nm_similarity for candidate name n (see WL_SCORE_FLOOR): each query token's
+ * best partner among the name's tokens, in nm_similarity's formula. Partners come from the keys,
+ * which miss some pairs nm_similarity makes (YEONG / SONG: two edits early in a short token). So
+ * when the estimate is below need but would reach it were the tokens left unmatched on both sides
+ * to pair, those few pairs are scored here with nm_similarity, and the estimate is made again. */
+static float estimate(const wl_scratch *s, const wl__name *n, float need) {
   const wl_index *ix = s->ix;
   float best[WL_QT_MAX] = {0}, bmass[WL_QT_MAX] = {0};
   bool bstrong[WL_QT_MAX] = {false};
   float ue = 0.0f;
   bool e_strong_left = false;
+  uint32_t left[NM_TOKENS_MAX]; /* list tokens left unmatched (strong ones) */
+  unsigned nleft = 0;
   for (unsigned i = 0; i < n->ntok; i++) {
     uint32_t v = wl__name_tok(ix, n, i);
     const wl__vtok *vt = &ix->vocab[v];
@@ -801,7 +880,10 @@ static float estimate(const wl_scratch *s, const wl__name *n) {
     }
     if (!matched) {
       ue += vt->mass;
-      if (!wl__weak(vt->flags)) e_strong_left = true;
+      if (!wl__weak(vt->flags)) {
+        e_strong_left = true;
+        if (nleft < NM_TOKENS_MAX) left[nleft++] = v;
+      }
     }
   }
   /* A join that pairs better than its parts stands for both. */
@@ -813,26 +895,64 @@ static float estimate(const wl_scratch *s, const wl__name *n) {
       bstrong[a] = bstrong[a + 1] = bstrong[j];
     }
   }
-  float num = 0.0f, den = 0.0f, uq = 0.0f;
-  unsigned strong = 0;
-  bool q_strong_left = false;
+  float e = combine(s, best, bmass, bstrong, ue, e_strong_left);
+  if (e >= need || nleft == 0) return e;
+
+  /* Would pairing the tokens left on both sides reach need? (Each at 1, the heaviest list token as
+   * partner: an upper bound.) */
+  float ob[WL_QT_MAX], om[WL_QT_MAX];
+  bool os[WL_QT_MAX];
+  float heaviest = 0.0f, ue_opt = ue;
+  for (unsigned k = 0; k < nleft; k++) {
+    float m = ix->vocab[left[k]].mass;
+    heaviest = m > heaviest ? m : heaviest;
+    ue_opt -= m;
+  }
+  unsigned qleft = 0;
   for (unsigned t = 0; t < s->nq; t++) {
-    const qtok *qt = &s->q[t];
-    if (best[t] > 0.0f) {
-      float pm = (qt->mass + bmass[t]) / 2.0f;
-      num += best[t] * pm;
-      den += pm;
-      if (qt->strong && bstrong[t]) strong++;
-    } else {
-      uq += qt->mass;
-      if (qt->strong) q_strong_left = true;
+    ob[t] = best[t], om[t] = bmass[t], os[t] = bstrong[t];
+    if (best[t] == 0.0f && s->q[t].strong) {
+      ob[t] = WL_UNFOUND_PAIR_MAX, om[t] = heaviest, os[t] = true;
+      qleft++;
     }
   }
-  den += 0.5f * uq + 0.25f * ue + 0.75f * (uq < ue ? uq : ue);
-  float e = den > 0.0f ? num / den : 0.0f;
-  if (strong <= 1 && (q_strong_left || e_strong_left) && e > WL_ONE_TOKEN_CAP) e = WL_ONE_TOKEN_CAP;
-  if (strong == 0 && e > WL_WEAK_ONLY_CAP) e = WL_WEAK_ONLY_CAP;
-  return e;
+  if (qleft == 0 || combine(s, ob, om, os, ue_opt > 0.0f ? ue_opt : 0.0f, false) < need) return e;
+
+  /* Score the pairs left, best first per query token, each list token once. */
+  bool taken[NM_TOKENS_MAX] = {false};
+  for (unsigned t = 0; t < s->nq; t++) {
+    if (best[t] > 0.0f || !s->q[t].strong) continue;
+    nm_tok q1 = s->q[t].t;
+    q1.weight = 1.0f;
+    float bs = 0.0f;
+    unsigned bk = 0;
+    uint32_t qletters = wl__letters(q1.s, q1.len);
+    for (unsigned k = 0; k < nleft; k++) {
+      if (taken[k]) continue;
+      const wl__vtok *vt = &ix->vocab[left[k]];
+      if (!((q1.flags | vt->flags) & (NM_TOK_ABJAD | NM_TOK_INITIAL)) &&
+          !wl__letters_close(qletters, vt->letters))
+        continue;
+      nm_tok e1 = vtok_view(ix, left[k], 1.0f);
+      /* nm_similarity's own first gate, here before its setup: Jaro-Winkler below it pairs only
+       * abjad tokens (by skeleton) and initials. */
+      if (!((q1.flags | e1.flags) & (NM_TOK_ABJAD | NM_TOK_INITIAL)) &&
+          nm_jaro_winkler(q1.s, q1.len, e1.s, e1.len) < WL_REFINE_JW_GATE)
+        continue;
+      float sc = nm_similarity(&q1, 1, &e1, 1, NULL);
+      if (sc > bs) bs = sc, bk = k;
+    }
+    if (bs > 0.0f) {
+      taken[bk] = true;
+      best[t] = bs;
+      bmass[t] = ix->vocab[left[bk]].mass;
+      bstrong[t] = true;
+      ue -= bmass[t];
+    }
+  }
+  e_strong_left = false;
+  for (unsigned k = 0; k < nleft; k++) e_strong_left = e_strong_left || !taken[k];
+  return combine(s, best, bmass, bstrong, ue > 0.0f ? ue : 0.0f, e_strong_left);
 }
 
 /* ---- Evidence ---- */
@@ -967,6 +1087,52 @@ static void evidence_of(const wl_entry *e, const wl_query *q, const char *qdoc, 
   }
 }
 
+/* The traveller's tokens with token t as the two halves of its split k (at most NM_TOKENS_MAX).
+ * Returns the count. */
+static unsigned split_query(const wl_scratch *s, unsigned t, unsigned k, nm_tok *out) {
+  const wl_index *ix = s->ix;
+  unsigned n = 0;
+  for (unsigned i = 0; i < s->nq && n < NM_TOKENS_MAX; i++) {
+    if (i != t) {
+      out[n++] = s->qv[i];
+      continue;
+    }
+    const split *sp = &s->q[t].sp[k];
+    out[n++] = vtok_view(ix, sp->a, ix->vocab[sp->a].weight);
+    if (n < NM_TOKENS_MAX) out[n++] = vtok_view(ix, sp->b, ix->vocab[sp->b].weight);
+  }
+  return n;
+}
+
+/* A traveller's token written as two of the name's tokens (OLEGLOGUNOV for LOGUNOV, Oleg, the
+ * halves in the other order, which nm_similarity's joins of adjacent tokens cannot see): score
+ * the name against the traveller's tokens with that token split too, keep the better. */
+static void split_score(const wl_scratch *s, const wl__name *n, const nm_tok *et, float *ns,
+                        nm_match *m, int *split_t, int *split_k) {
+  const wl_index *ix = s->ix;
+  for (unsigned t = 0; t < s->nq; t++)
+    for (unsigned k = 0; k < s->q[t].nsplit; k++) {
+      const split *sp = &s->q[t].sp[k];
+      bool ha = false, hb = false;
+      for (unsigned i = 0; i < n->ntok; i++) {
+        uint32_t v = wl__name_tok(ix, n, i);
+        ha = ha || v == sp->a;
+        hb = hb || v == sp->b;
+      }
+      if (!ha || !hb) continue;
+      nm_tok alt[NM_TOKENS_MAX];
+      unsigned na = split_query(s, t, k, alt);
+      nm_match m2;
+      float s2 = nm_similarity(alt, na, et, n->ntok, &m2);
+      if (s2 > *ns) {
+        *ns = s2;
+        *m = m2;
+        *split_t = (int)t;
+        *split_k = (int)k;
+      }
+    }
+}
+
 /* ---- Results ---- */
 
 static scored *entry_slot(wl_scratch *s, uint32_t entry) {
@@ -977,6 +1143,7 @@ static scored *entry_slot(wl_scratch *s, uint32_t entry) {
   memset(r, 0, sizeof *r);
   r->entry = entry;
   r->name = UINT32_MAX;
+  r->split_t = -1;
   r->score = -1.0f;
   return r;
 }
@@ -1066,8 +1233,21 @@ static void fill_hit(wl_scratch *s, const scored *r, wl_hit *h) {
     nm_tok et[NM_TOKENS_MAX];
     for (unsigned i = 0; i < n->ntok; i++)
       et[i] = vtok_view(ix, wl__name_tok(ix, n, i), ix->vocab[wl__name_tok(ix, n, i)].weight);
+    nm_tok alt[NM_TOKENS_MAX];
+    const nm_tok *qt = s->qv;
+    unsigned nq = s->nq;
+    if (r->split_t >= 0) {
+      nq = split_query(s, (unsigned)r->split_t, r->split_k, alt);
+      qt = alt;
+    }
     if (h->nreasons < WL_REASONS_MAX)
-      name_reason(&r->m, s->qv, s->nq, et, n->ntok, r->name_score, h->reasons[h->nreasons++]);
+      name_reason(&r->m, qt, nq, et, n->ntok, r->name_score, h->reasons[h->nreasons++]);
+    if (r->split_t >= 0 && h->nreasons < WL_REASONS_MAX) {
+      const split *sp = &s->q[r->split_t].sp[r->split_k];
+      snprintf(h->reasons[h->nreasons++], WL_REASON_BYTES_MAX, "name joined: %s=%s+%s",
+               s->q[r->split_t].t.s, ix->pool + ix->vocab[sp->a].text,
+               ix->pool + ix->vocab[sp->b].text);
+    }
     if (n->flags & WL_NAME_LOW_QUALITY) add_reason(h, "weak alias");
   }
   const evidence *ev = &r->ev;
@@ -1174,7 +1354,6 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
   if (dlen > 0) document_lane(s, q, dkey, dlen);
 
   if (s->nq > 0) {
-    float need = threshold - WL_ESTIMATE_SLACK;
     unsigned nstrong = 0;
     for (unsigned i = 0; i < s->nq; i++) nstrong += s->q[i].strong;
     /* A name matching one strong token of several scores at most WL_ONE_TOKEN_CAP (nm_similarity's
@@ -1182,26 +1361,52 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
      * depend on it (a threshold below the cap plus evidence, about 0.67, does not bring back
      * one-token matches; docs/screening.md). */
     bool singles = nstrong <= 1;
-    candidates(s, singles);
+    /* A strong token without a sure partner (a misspelling the keys do not reach, or a name the
+     * list lacks): names matching one other token stay candidates. */
+    bool loose = false;
+    for (unsigned i = 0; i < s->nq; i++)
+      loose =
+          loose || (s->q[i].strong && (s->q[i].npart == 0 || s->q[i].part[0].s < WL_PARTNER_SURE));
+    candidates(s, singles, loose);
     unsigned npick = 0;
-    for (unsigned i = 0; i < s->nc; i++) __builtin_prefetch(&ix->names[s->c[i].name]);
+    /* Cheapest first: the packed evidence the postings carried (a perfect name plus the best
+     * evidence must reach the threshold); then the estimate (reads the name and its tokens); then
+     * the entry's full evidence (reads the entry). Each stage prefetches what the next reads for
+     * all its survivors, so that their cache misses overlap. */
+    unsigned nlive = 0;
     for (unsigned i = 0; i < s->nc; i++) {
       cand *c = &s->c[i];
       if (!singles && __builtin_popcount(c->mask) < 2 &&
-          !(c->flags & (WL__POST_INITIAL | WL__POST_MORE)))
+          !(c->flags & (WL__POST_INITIAL | WL__POST_MORE | WL__CAND_LOOSE)))
         continue;
-      /* Cheapest first: the packed evidence the postings carried (a perfect name plus the best
-       * evidence must reach the threshold), then the estimate (reads the name), then the entry's
-       * full evidence (reads the entry). */
-      float up = evidence_upper(q, c->ev);
-      if (1.0f + up < threshold) continue;
+      c->adj = evidence_upper(q, c->ev); /* for now the bound */
+      if (1.0f + c->adj < threshold) continue;
+      __builtin_prefetch(&ix->names[c->name]);
+      s->c[nlive++] = *c;
+    }
+    for (unsigned i = 0; i < nlive; i++) {
+      const wl__name *n = &ix->names[s->c[i].name];
+      for (unsigned k = 0; k < n->ntok && k < WL__NAME_INLINE; k++)
+        __builtin_prefetch(&ix->vocab[n->inl[k]]);
+    }
+    unsigned nest = 0;
+    for (unsigned i = 0; i < nlive; i++) {
+      cand *c = &s->c[i];
+      float up = c->adj;
       const wl__name *n = &ix->names[c->name];
-      c->est = estimate(s, n);
-      if (c->est + up < need) continue;
+      c->est = estimate(s, n, WL_SCORE_FLOOR - up);
+      if (c->est + up < WL_SCORE_FLOOR) continue;
+      __builtin_prefetch(&ix->ents[n->entry]);
+      s->c[nest++] = *c;
+    }
+    for (unsigned i = 0; i < nest; i++) __builtin_prefetch(ix->ents[ix->names[s->c[i].name].entry]);
+    for (unsigned i = 0; i < nest; i++) {
+      cand *c = &s->c[i];
+      const wl__name *n = &ix->names[c->name];
       evidence ev;
       evidence_of(ix->ents[n->entry], q, dkey, dlen, &ev);
       c->adj = ev.adj - ((n->flags & WL_NAME_LOW_QUALITY) ? WL_WEAK_ALIAS_PENALTY : 0.0f);
-      if (c->est + c->adj < need) continue;
+      if (c->est + c->adj < WL_SCORE_FLOOR) continue;
       s->pick[npick++] = *c;
     }
     if (npick > WL_SCORE_MAX) {
@@ -1218,6 +1423,8 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
       }
       nm_match m;
       float ns = nm_similarity(s->qv, s->nq, et, n->ntok, &m);
+      int split_t = -1, split_k = 0;
+      split_score(s, n, et, &ns, &m, &split_t, &split_k);
       float score = ns + c->adj;
       if (score < threshold) {
         /* Not a hit by name; the entry may still be a document hit wanting its name. */
@@ -1232,6 +1439,8 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
         r->name_score = ns;
         r->score = score;
         r->m = m;
+        r->split_t = (int8_t)split_t;
+        r->split_k = (uint8_t)split_k;
       }
     }
   }
