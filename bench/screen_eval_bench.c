@@ -45,9 +45,10 @@
 #include "bmis/watchlist.h"
 #include "screen_common.h"
 
-#define EV_FLOOR           0.40f /* screening threshold of the curve pass */
-#define EV_T_LO            50    /* curve from 0.50 ... */
-#define EV_T_HI            99    /* ... to 0.99, in hundredths */
+#define EV_FLOOR                                                                                   \
+  0.65f /* screening threshold of the curve pass: WL_SCORE_FLOOR, the lowest supported */
+#define EV_T_LO            65 /* curve from 0.65 ... */
+#define EV_T_HI            99 /* ... to 0.99, in hundredths */
 #define EV_NT              (EV_T_HI - EV_T_LO + 1)
 #define EV_CHUNK           2048 /* travellers per wl_screen_batch call (hits: chunk x limit) */
 #define EV_RECALL_TARGET   0.98
@@ -927,7 +928,7 @@ static void show_misses(const evq_vec *vec, int group, int kind, float thr, int 
 /* Why positives were missed at thr: [0] the floor pass scored the expected entry >= thr but the
  * screening at thr did not return it (the screening depends on the threshold); [1] it was scored,
  * below thr (the name or the evidence scored too low); [2] it was not among the floor's hits at all
- * (never a candidate, or scored below 0.40, or ranked below the limit). */
+ * (never a candidate, or scored below EV_FLOOR, or ranked below the limit). */
 static void miss_causes(const evq_vec *vec, int group, int kind, float thr, size_t why[3]) {
   why[0] = why[1] = why[2] = 0;
   for (size_t i = 0; i < vec->n; i++) {

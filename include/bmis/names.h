@@ -191,6 +191,11 @@ typedef struct nm_match {
  * lengths of s, alt and skeleton, and the flags nm_prepare gave them. */
 float nm_similarity(const nm_tok *q, unsigned nq, const nm_tok *e, unsigned ne, nm_match *m);
 
+/* nm_similarity(a, 1, b, 1, NULL), the same value bit for bit, without the pairing machinery a
+ * single pair does not need: for finding the partners of a token among a large vocabulary, where
+ * nm_similarity's setup would cost more than the comparison. 0 when a or b is NULL. */
+float nm_pair_similarity(const nm_tok *a, const nm_tok *b);
+
 /* Writes a short explanation of m such as "ERIKSSON=ERIKSON 0.97, ANNA=ANNA" into buf (like
  * snprintf: returns the length wanted; buf may be NULL when cap is 0). Pairs in query order, joined
  * tokens with '+', the score omitted for exact pairs, " phonetic", " skeleton", " initial" or

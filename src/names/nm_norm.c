@@ -41,8 +41,37 @@
 /* mrz_translit output of one word: Doc 9303 expands a letter to at most 4 (Щ -> SHCH). */
 #define NM_WORD_ASCII_BYTES_MAX (4 * NM_U16_UNITS_MAX + 1)
 
+/* Words already transliterated by ICU. utrans_transUChars costs 5 to 50 us a word and ICU 72 runs
+ * every rule-based transliterator under one process-wide mutex, so threads transliterating at once
+ * wait for each other; names repeat their words (the 1M-entry benchmark list has 2.8M name tokens
+ * but about 200,000 distinct ones; travellers share given names). Each normalizer therefore keeps
+ * the ASCII result of every word it sent through ICU: an open-addressing table over an arena,
+ * grown by doubling, emptied and started again when it holds NM_WCACHE_ENTRIES_MAX words or
+ * NM_WCACHE_BYTES_MAX bytes, so its memory is bounded. Words longer than NM_WCACHE_WORD_UNITS_MAX
+ * are not kept. When memory for it cannot be had, words are simply transliterated again. */
+#define NM_WCACHE_WORD_UNITS_MAX 48
+#define NM_WCACHE_ENTRIES_MAX    (1u << 18)
+#define NM_WCACHE_BYTES_MAX      (24u << 20)
+#define NM_WCACHE_SLOTS_MIN      1024u
+
+typedef struct nm_wslot {
+  uint64_t hash; /* 0: empty */
+  uint32_t off;  /* key (UTF-16 units) then value (ASCII bytes) in the arena */
+  uint16_t klen; /* key units */
+  uint16_t vlen; /* value bytes */
+} nm_wslot;
+
+typedef struct nm_wcache {
+  nm_wslot *slots;
+  uint32_t cap; /* slots: 0 or a power of two */
+  uint32_t n;
+  char *arena;
+  size_t used, acap;
+} nm_wcache;
+
 struct nm_normalizer {
   UTransliterator *latin;      /* "Any-Latin; Latin-ASCII"; not thread-safe, hence per thread */
+  nm_wcache wc;                /* words transliterated by latin */
   const UNormalizer2 *nfkc_cf; /* ICU-owned singleton */
   UChar text[NM_U16_UNITS_MAX];
   UChar norm[NM_U16_UNITS_MAX];
@@ -98,7 +127,83 @@ nm_normalizer *nm_normalizer_new(bm_diag *diag) {
 void nm_normalizer_free(nm_normalizer *nz) {
   if (nz == NULL) return;
   utrans_close(nz->latin);
+  free(nz->wc.slots);
+  free(nz->wc.arena);
   free(nz);
+}
+
+/* ---- The word cache (see nm_wcache) -----------------------------------------------------------
+ */
+
+static uint64_t wcache_hash(const UChar *w, int32_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (int32_t i = 0; i < n; i++) h = (h ^ w[i]) * 0x100000001b3ull;
+  h ^= h >> 31; /* splitmix64's finaliser: the low bits index the table */
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 29;
+  return h ? h : 1;
+}
+
+/* The cached ASCII of word w, or NULL (*len set when found). */
+static const char *wcache_get(const nm_wcache *c, uint64_t h, const UChar *w, int32_t n,
+                              size_t *len) {
+  if (c->cap == 0) return NULL;
+  for (uint32_t i = (uint32_t)h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+    const nm_wslot *sl = &c->slots[i];
+    if (sl->hash == 0) return NULL;
+    if (sl->hash == h && sl->klen == n &&
+        memcmp(c->arena + sl->off, w, (size_t)n * sizeof *w) == 0) {
+      *len = sl->vlen;
+      return c->arena + sl->off + (size_t)n * sizeof *w;
+    }
+  }
+}
+
+static void wcache_reset(nm_wcache *c) {
+  if (c->cap) memset(c->slots, 0, (size_t)c->cap * sizeof *c->slots);
+  c->n = 0;
+  c->used = 0;
+}
+
+static void wcache_put_slot(nm_wcache *c, nm_wslot sl) {
+  uint32_t i = (uint32_t)sl.hash & (c->cap - 1);
+  while (c->slots[i].hash != 0) i = (i + 1) & (c->cap - 1);
+  c->slots[i] = sl;
+}
+
+/* Keeps word w -> ascii (the caller found it absent). Best effort: nothing happens when it does not
+ * fit or memory is short. */
+static void wcache_put(nm_wcache *c, uint64_t h, const UChar *w, int32_t n, const char *ascii,
+                       size_t alen) {
+  size_t need = (size_t)n * sizeof *w + alen;
+  if (n > NM_WCACHE_WORD_UNITS_MAX || alen > UINT16_MAX || need > NM_WCACHE_BYTES_MAX) return;
+  if (c->n >= NM_WCACHE_ENTRIES_MAX || c->used + need > NM_WCACHE_BYTES_MAX) wcache_reset(c);
+  if (2 * (c->n + 1) > c->cap) { /* at most half full */
+    uint32_t cap = c->cap ? 2 * c->cap : NM_WCACHE_SLOTS_MIN;
+    nm_wslot *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL) return;
+    nm_wslot *old = c->slots;
+    uint32_t oldcap = c->cap;
+    c->slots = slots;
+    c->cap = cap;
+    for (uint32_t i = 0; i < oldcap; i++)
+      if (old[i].hash != 0) wcache_put_slot(c, old[i]);
+    free(old);
+  }
+  if (c->used + need > c->acap) {
+    size_t acap = c->acap ? 2 * c->acap : 64 * 1024;
+    while (acap < c->used + need) acap *= 2;
+    if (acap > NM_WCACHE_BYTES_MAX) acap = NM_WCACHE_BYTES_MAX;
+    char *arena = realloc(c->arena, acap);
+    if (arena == NULL) return;
+    c->arena = arena;
+    c->acap = acap;
+  }
+  memcpy(c->arena + c->used, w, (size_t)n * sizeof *w);
+  memcpy(c->arena + c->used + (size_t)n * sizeof *w, ascii, alen);
+  wcache_put_slot(c, (nm_wslot){h, (uint32_t)c->used, (uint16_t)n, (uint16_t)alen});
+  c->used += need;
+  c->n++;
 }
 
 /* ---- Token flags ----------------------------------------------------------------------------- */
@@ -478,8 +583,16 @@ static int32_t short_variant(const UChar *w, int32_t n, UChar *out) {
   return changed ? k : -1;
 }
 
-static bm_err icu_word(nm_normalizer *nz, const UChar *w, int32_t n, nm_name *out, uint8_t flags,
-                       bm_diag *diag) {
+/* ICU's transliteration of w (through the word cache) as tokens appended to out. */
+static bm_err icu_chunk(nm_normalizer *nz, const UChar *w, int32_t n, nm_name *out, uint8_t flags,
+                        bm_diag *diag) {
+  uint64_t h = wcache_hash(w, n);
+  size_t cached_len = 0;
+  const char *cached = wcache_get(&nz->wc, h, w, n, &cached_len);
+  if (cached != NULL) {
+    push_runs(out, cached, cached_len, NULL, 0, flags);
+    return BM_OK;
+  }
   memcpy(nz->word, w, (size_t)n * sizeof *w);
   int32_t len = n, limit = n;
   UErrorCode st = U_ZERO_ERROR;
@@ -491,7 +604,27 @@ static bm_err icu_word(nm_normalizer *nz, const UChar *w, int32_t n, nm_name *ou
     return bm_diag_set(diag, BM_ERR_UNSUPPORTED, "name", 0, 0, "ICU transliteration failed: %s",
                        u_errorName(st));
   size_t an = icu_to_ascii(nz->word, len, nz->ascii, sizeof nz->ascii);
+  wcache_put(&nz->wc, h, w, n, nz->ascii, an);
   push_runs(out, nz->ascii, an, NULL, 0, flags);
+  return BM_OK;
+}
+
+/* A word through ICU. A word of Han characters only goes one character at a time: Chinese names
+ * are written without spaces, so the whole word rarely repeats while its characters do, and ICU's
+ * Han-Latin reads each character alone and separates the syllables (金正恩 -> JIN ZHENG EN either
+ * way: checked on the 39,699 Han runs of the Wikidata Chinese names). Kana and Thai need their
+ * context (キャ -> KYA), so other words go whole. */
+static bm_err icu_word(nm_normalizer *nz, const UChar *w, int32_t n, nm_name *out, uint8_t flags,
+                       bool han, bm_diag *diag) {
+  if (!han) return icu_chunk(nz, w, n, out, flags, diag);
+  for (int32_t i = 0; i < n;) {
+    int32_t start = i;
+    UChar32 c;
+    U16_NEXT(w, i, n, c);
+    (void)c;
+    bm_err err = icu_chunk(nz, w + start, i - start, out, flags, diag);
+    if (err != BM_OK) return err;
+  }
   return BM_OK;
 }
 
@@ -509,12 +642,16 @@ static bool translit_9303(nm_normalizer *nz, const UChar *w, int32_t n, char *bu
 static bm_err prepare_word(nm_normalizer *nz, const UChar *w, int32_t n, nm_name *out,
                            bm_diag *diag) {
   /* The scripts of the word's letters decide its route. */
-  bool europe = true, abjad = false;
+  bool europe = true, abjad = false, han = true;
   for (int32_t i = 0; i < n;) {
     UChar32 c;
     U16_NEXT(w, i, n, c);
-    if (!(U_GET_GC_MASK(c) & U_GC_L_MASK)) continue;
+    if (!(U_GET_GC_MASK(c) & U_GC_L_MASK)) {
+      han = false;
+      continue;
+    }
     nm_script sc = script_of(c);
+    if (sc != NM_SCRIPT_HAN) han = false;
     if (sc == NM_SCRIPT_ARABIC || sc == NM_SCRIPT_HEBREW) abjad = true;
     if (sc != NM_SCRIPT_LATIN && sc != NM_SCRIPT_CYRILLIC && sc != NM_SCRIPT_GREEK &&
         sc != NM_SCRIPT_NONE)
@@ -531,7 +668,7 @@ static bm_err prepare_word(nm_normalizer *nz, const UChar *w, int32_t n, nm_name
       return BM_OK;
     }
   }
-  return icu_word(nz, w, n, out, abjad ? NM_TOK_ABJAD : 0, diag);
+  return icu_word(nz, w, n, out, abjad ? NM_TOK_ABJAD : 0, han, diag);
 }
 
 static bm_err prepare_unicode(nm_normalizer *nz, const char *utf8, size_t len, nm_name *out,

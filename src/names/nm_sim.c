@@ -781,6 +781,20 @@ float nm_similarity(const nm_tok *q, unsigned nq, const nm_tok *e, unsigned ne, 
   return score;
 }
 
+float nm_pair_similarity(const nm_tok *a, const nm_tok *b) {
+  if (a == NULL || b == NULL) return 0.0f;
+  /* nm_similarity's exact cell: all pairs exact, so no cap. */
+  if (tok_exact(a, b)) return 1.0f;
+  uint8_t how;
+  float s = tok_score(a, char_mask(a->s, a->len), b, char_mask(b->s, b->len), &how);
+  if (!(s > 0.0f)) return 0.0f;
+  /* One cell of mass pm: score = s * pm / pm, exact in double (a float times a float). Nothing is
+   * left unmatched, so only the weak-only cap can apply; a pair of particle variants (BIN / IBN)
+   * counts as exact there, as in nm_similarity. */
+  if ((weak(a) || weak(b)) && how != NM_HOW_EXACT && s > NM_WEAK_ONLY_CAP) s = NM_WEAK_ONLY_CAP;
+  return s > 1.0f ? 1.0f : s;
+}
+
 /* ---- Explanation ----------------------------------------------------------------------------- */
 
 typedef struct sbuf {

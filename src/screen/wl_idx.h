@@ -16,6 +16,7 @@
 #define BMIS_SCREEN_WL_IDX_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,9 @@
 /* A fuzzy key (Double Metaphone code, skeleton, deletion variant) shared by more vocabulary tokens
  * than this says nothing: it is dropped (the document-frequency cut-off of the vocabulary). */
 #define WL_IDX_VKEY_DF_MAX 384
+/* Bytes of partner lists the index keeps for all threads (wl_index.memo); past it, partners are
+ * kept per thread only. About 400 bytes a token: every token of the 1M-entry list fits. */
+#define WL_IDX_MEMO_BYTES_MAX (256u << 20)
 /* 3-grams are the recall fallback for tokens nothing else finds; a 3-gram in more tokens than this
  * is dropped. */
 #define WL_IDX_QGRAM_DF_MAX 1024
@@ -199,6 +203,14 @@ struct wl_index {
   wl__table docs;  /* WL__K_DOC -> entries */
 
   wl_index_stats stats;
+
+  /* The partners of each vocabulary token (wl_screen.c find_partners), computed the first time a
+   * traveller's token equals it and published for every thread with one compare-and-swap: a pure
+   * function of the index, so the index stays logically immutable. Travellers' names are made of
+   * listed tokens, and a partner search costs tens of microseconds (a hundred token comparisons)
+   * against a cache line read. nvocab pointers, NULL until computed; each a single allocation. */
+  _Atomic(void *) *memo;
+  atomic_size_t memo_bytes; /* bounded by WL_IDX_MEMO_BYTES_MAX */
 
   /* Scratches wl_screen_batch keeps between calls: their partner caches stay warm, and a batch does
    * not pay for allocating megabytes per thread. The only mutable state of an index; guarded. */

@@ -824,6 +824,9 @@ bm_err wl_index_build(wl_list *const *lists, size_t nlists, const wl_index_opts 
     st->documents_entries += e->kind == WL_KIND_DOCUMENT;
     if (e->kind != WL_KIND_OTHER) st->documents += e->ndocuments;
   }
+  ix->memo = calloc(ix->nvocab ? ix->nvocab : 1, sizeof *ix->memo);
+  if (ix->memo == NULL) goto nomem;
+  atomic_init(&ix->memo_bytes, 0);
   st->names = ix->nnames;
   st->tokens_distinct = ix->nvocab;
   st->memory_bytes = sizeof *ix + nlists * (sizeof *ix->lists + sizeof *ix->list_base) +
@@ -857,6 +860,9 @@ void wl_index_free(wl_index *ix) {
   if (ix == NULL) return;
   for (unsigned i = 0; i < ix->nspare; i++) wl_scratch_free(ix->spare[i]);
   pthread_mutex_destroy(&ix->pool_lock);
+  if (ix->memo != NULL)
+    for (size_t v = 0; v < ix->nvocab; v++) free(atomic_load(&ix->memo[v]));
+  free(ix->memo);
   free(ix->lists);
   free(ix->list_base);
   free(ix->ents);

@@ -379,15 +379,19 @@ static int cmp_partner(const void *pa, const void *pb) {
   return a->v < b->v ? -1 : a->v > b->v;
 }
 
-/* Verify gathered vocabulary ids against t; appends partners to out (room for WL_VERIFY_MAX). */
+/* Verify gathered vocabulary ids against t; appends partners to out (room for WL_VERIFY_MAX). The
+ * vocabulary records and then their text are prefetched for all ids first: each is a cache miss
+ * at a million entries, and issued together they overlap. */
 static unsigned verify(wl_scratch *s, const nm_tok *t, unsigned ngathered, partner *out,
                        unsigned n) {
-  nm_tok q1 = *t;
-  q1.weight = 1.0f;
+  const wl_index *ix = s->ix;
+  for (unsigned i = 0; i < ngathered; i++) __builtin_prefetch(&ix->vocab[s->verify[i]]);
+  for (unsigned i = 0; i < ngathered; i++)
+    __builtin_prefetch(ix->pool + ix->vocab[s->verify[i]].text);
   for (unsigned i = 0; i < ngathered; i++) {
-    nm_tok v1 = vtok_view(s->ix, s->verify[i], 1.0f);
-    float sc = nm_similarity(&q1, 1, &v1, 1, NULL);
-    if (sc > 0.0f) out[n++] = (partner){s->verify[i], sc, is_frequent(s->ix, s->verify[i])};
+    nm_tok v1 = vtok_view(ix, s->verify[i], 1.0f);
+    float sc = nm_pair_similarity(t, &v1);
+    if (sc > 0.0f) out[n++] = (partner){s->verify[i], sc, is_frequent(ix, s->verify[i])};
   }
   return n;
 }
@@ -446,7 +450,53 @@ static uint64_t tok_cache_key(const nm_tok *t) {
   return wl__hash_end(h);
 }
 
-/* Partners of query token t: vocabulary tokens nm_similarity pairs it with, best first. */
+/* A partner list kept in the index for every thread (wl_index.memo). */
+typedef struct memo {
+  uint8_t n, nsplit;
+  split sp[WL_SPLITS_MAX];
+  partner p[]; /* n */
+} memo;
+
+/* The vocabulary token that is t (text, variant, flags, skeleton and phonetic codes: everything a
+ * partner search reads), or UINT32_MAX. */
+static uint32_t memo_id(const wl_index *ix, const nm_tok *t) {
+  uint32_t cnt;
+  const uint32_t *run = wl__table_get(&ix->vkeys, wl__key_str(WL__K_TEXT, t->s, t->len), &cnt);
+  for (uint32_t i = 0; i < cnt; i++) {
+    const wl__vtok *v = &ix->vocab[run[i]];
+    if (v->len == t->len && v->flags == t->flags && v->alt_len == t->alt_len &&
+        v->skel_len == t->skeleton_len && v->dm[0] == t->dm[0] && v->dm[1] == t->dm[1] &&
+        memcmp(ix->pool + v->text, t->s, t->len) == 0 &&
+        (t->alt_len == 0 || memcmp(ix->pool + v->alt, t->alt, t->alt_len) == 0) &&
+        (t->skeleton_len == 0 || memcmp(ix->pool + v->skel, t->skeleton, t->skeleton_len) == 0))
+      return run[i];
+  }
+  return UINT32_MAX;
+}
+
+/* A split half as a partner scoring 1: the gathered ids are distinct, but a half may also have
+ * been found by its keys (with its own score), or be the half of another split. */
+static unsigned add_half(const wl_index *ix, partner *found, unsigned n, uint32_t v) {
+  for (unsigned i = 0; i < n; i++)
+    if (found[i].v == v) {
+      found[i].s = 1.0f;
+      return n;
+    }
+  found[n] = (partner){v, 1.0f, is_frequent(ix, v)};
+  return n + 1;
+}
+
+static void cache_put(cache_slot *cs, uint64_t ck, const partner *p, unsigned n, const split *sp,
+                      unsigned nsplit) {
+  cs->key = ck;
+  cs->n = (uint8_t)n;
+  memcpy(cs->p, p, n * sizeof *p);
+  cs->nsplit = (uint8_t)nsplit;
+  memcpy(cs->sp, sp, nsplit * sizeof *sp);
+}
+
+/* Partners of query token t: vocabulary tokens nm_similarity pairs it with, best first. Looked up
+ * in the thread's cache, then in the index's memo when t is a listed token, else searched. */
 static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out, split *sp,
                               uint8_t *nsp) {
   const wl_index *ix = s->ix;
@@ -457,6 +507,17 @@ static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out, spli
     memcpy(sp, cs->sp, cs->nsplit * sizeof *sp);
     *nsp = cs->nsplit;
     return cs->n;
+  }
+  uint32_t mv = memo_id(ix, t);
+  if (mv != UINT32_MAX) {
+    const memo *m = atomic_load_explicit(&ix->memo[mv], memory_order_acquire);
+    if (m != NULL) {
+      memcpy(out, m->p, m->n * sizeof *out);
+      memcpy(sp, m->sp, m->nsplit * sizeof *sp);
+      *nsp = m->nsplit;
+      cache_put(cs, ck, m->p, m->n, m->sp, m->nsplit);
+      return m->n;
+    }
   }
   partner found[WL_VERIFY_MAX + 2 * WL_SPLITS_MAX];
   gather g = {s, 0};
@@ -487,28 +548,35 @@ static unsigned find_partners(wl_scratch *s, const nm_tok *t, partner *out, spli
       if (a == UINT32_MAX) continue;
       uint32_t b = vocab_exact(ix, t->s + cut, t->len - cut);
       if (b == UINT32_MAX) continue;
-      found[n++] = (partner){a, 1.0f, is_frequent(ix, a)};
-      found[n++] = (partner){b, 1.0f, is_frequent(ix, b)};
+      n = add_half(ix, found, n, a);
+      n = add_half(ix, found, n, b);
       sp[splits++] = (split){a, b};
     }
   }
   *nsp = (uint8_t)splits;
-  /* a split half may also have been found by its keys: keep one of each */
   qsort(found, n, sizeof *found, cmp_partner);
-  unsigned u = 0;
-  for (unsigned i = 0; i < n; i++) {
-    bool dup = false;
-    for (unsigned j = 0; j < u && !dup; j++) dup = found[j].v == found[i].v;
-    if (!dup) found[u++] = found[i];
-  }
-  n = u;
   if (n > WL_PARTNERS_MAX) n = WL_PARTNERS_MAX;
   memcpy(out, found, n * sizeof *out);
-  cs->key = ck;
-  cs->n = (uint8_t)n;
-  memcpy(cs->p, found, n * sizeof *found);
-  cs->nsplit = (uint8_t)splits;
-  memcpy(cs->sp, sp, splits * sizeof *sp);
+  cache_put(cs, ck, found, n, sp, splits);
+  if (mv != UINT32_MAX) {
+    /* Publish for every thread. Two threads may search the same token at once: the first
+     * compare-and-swap wins, the other list (equal) is freed. */
+    size_t bytes = sizeof(memo) + n * sizeof(partner);
+    wl_index *mix = (wl_index *)ix; /* the memo is the index's other mutable part */
+    if (atomic_fetch_add(&mix->memo_bytes, bytes) + bytes <= WL_IDX_MEMO_BYTES_MAX) {
+      memo *m = malloc(bytes);
+      if (m != NULL) {
+        m->n = (uint8_t)n;
+        m->nsplit = (uint8_t)splits;
+        memcpy(m->sp, sp, splits * sizeof *sp);
+        memcpy(m->p, found, n * sizeof *found);
+        void *expected = NULL;
+        if (!atomic_compare_exchange_strong_explicit(&mix->memo[mv], &expected, m,
+                                                     memory_order_release, memory_order_relaxed))
+          free(m);
+      }
+    }
+  }
   return n;
 }
 
@@ -1376,7 +1444,7 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
     unsigned nlive = 0;
     for (unsigned i = 0; i < s->nc; i++) {
       cand *c = &s->c[i];
-      if (!singles && __builtin_popcount(c->mask) < 2 &&
+      if (!singles && (c->mask & (c->mask - 1)) == 0 &&
           !(c->flags & (WL__POST_INITIAL | WL__POST_MORE | WL__CAND_LOOSE)))
         continue;
       c->adj = evidence_upper(q, c->ev); /* for now the bound */
@@ -1386,6 +1454,7 @@ bm_err wl_screen(const wl_index *ix, wl_scratch *s, const wl_query *q, const wl_
     }
     for (unsigned i = 0; i < nlive; i++) {
       const wl__name *n = &ix->names[s->c[i].name];
+      if (n->ntok > WL__NAME_INLINE) __builtin_prefetch(&ix->name_toks[n->tok + WL__NAME_INLINE]);
       for (unsigned k = 0; k < n->ntok && k < WL__NAME_INLINE; k++)
         __builtin_prefetch(&ix->vocab[n->inl[k]]);
     }

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 #include "bmis/names.h"
 
@@ -851,6 +853,127 @@ static void test_names_arabic_english_pairs(void **state) {
   assert_true(high * 100 >= total * 76); /* measured 78.7% */
 }
 
+/* Han words are transliterated one character at a time (through the normalizer's word cache):
+ * the tokens must be those of ICU's Any-Latin on the whole word, which separates the syllables.
+ * Then the same names again, now from the cache, and a fresh normalizer: the same tokens. */
+static void test_names_han_per_character_and_word_cache(void **state) {
+  (void)state;
+  static const char *const k_han[] = {"金正恩",   "习近平", "毛泽东", "李小龙",  "王菲",
+                                      "欧阳娜娜", "司马懿", "诸葛亮", "鄧小平",  "周恩來",
+                                      "山田太郎", "蔡英文", "單于",   "长孙无忌"};
+  UErrorCode st = U_ZERO_ERROR;
+  UParseError pe;
+  static const UChar id[] = {'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', ';', ' ', 'L',
+                             'a', 't', 'i', 'n', '-', 'A', 'S', 'C', 'I', 'I', 0};
+  UTransliterator *tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
+  assert_true(U_SUCCESS(st));
+  char first[BM_COUNTOF(k_han)][256];
+  for (int round = 0; round < 2; round++) {
+    for (size_t i = 0; i < BM_COUNTOF(k_han); i++) {
+      UChar u[128];
+      int32_t n = 0;
+      st = U_ZERO_ERROR;
+      u_strFromUTF8(u, 128, &n, k_han[i], -1, &st);
+      int32_t len = n, limit = n;
+      utrans_transUChars(tr, u, &len, 128, 0, &limit, &st);
+      assert_true(U_SUCCESS(st));
+      char want[256];
+      size_t w = 0;
+      bool sep = true;
+      for (int32_t k = 0; k < len && w + 2 < sizeof want; k++) {
+        UChar c = u[k];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+          want[w++] = (char)(c >= 'a' ? c - 'a' + 'A' : c);
+          sep = false;
+        } else if (!sep) {
+          want[w++] = ' ';
+          sep = true;
+        }
+      }
+      while (w > 0 && want[w - 1] == ' ') w--;
+      want[w] = '\0';
+      char got[256];
+      tokens_of(k_han[i], got, sizeof got);
+      assert_string_equal(got, want);
+      if (round == 0)
+        snprintf(first[i], sizeof first[i], "%s", got);
+      else
+        assert_string_equal(got, first[i]); /* from the word cache */
+    }
+  }
+  utrans_close(tr);
+  expect_tokens("金正恩", "JIN ZHENG EN");
+  /* A fresh normalizer (empty cache) gives what the warm one gave. */
+  nm_normalizer *fresh = nm_normalizer_new(NULL);
+  assert_non_null(fresh);
+  for (size_t i = 0; i < BM_COUNTOF(k_han); i++) {
+    nm_name a, b;
+    prep(k_han[i], &a);
+    assert_int_equal(nm_prepare(fresh, k_han[i], strlen(k_han[i]), &b, NULL), BM_OK);
+    assert_int_equal(a.ntokens, b.ntokens);
+    for (unsigned k = 0; k < a.ntokens; k++)
+      assert_string_equal(a.tokens[k].text, b.tokens[k].text);
+  }
+  nm_normalizer_free(fresh);
+}
+
+/* nm_pair_similarity is nm_similarity of one token against one, bit for bit: every pair of the
+ * tokens of the nomenklatura bench, the Arabic-English pairs and a set of particles, initials,
+ * legal forms and numbers, in both directions. */
+static void test_names_pair_similarity_equals_similarity(void **state) {
+  (void)state;
+  enum { TOKS_MAX = 700 };
+  static nm_name names[TOKS_MAX + 16];
+  static nm_tok toks[TOKS_MAX];
+  unsigned n = 0;
+  const char *extra[] = {"BIN IBN BEN AL EL UL ABU ABOU J. M K LTD LIMITED CORP CORPORATION 12 7",
+                         "Mohammed bin Salman Al-Saud",
+                         "Müller Jürgen Øster",
+                         "Владимир Путин",
+                         "محمد عبد الرحمن",
+                         "אברהם כהן",
+                         "金正恩"};
+  for (size_t i = 0; i < BM_COUNTOF(extra); i++) {
+    nm_name *nm = &names[i];
+    prep(extra[i], nm);
+    n += nm_name_toks(nm, toks + n, TOKS_MAX - n);
+  }
+  const char *files[] = {"nomenklatura_pairs.tsv", "ar2en_pairs.tsv"};
+  for (size_t fi = 0; fi < BM_COUNTOF(files) && n < TOKS_MAX; fi++) {
+    FILE *f = open_data(files[fi]);
+    char line[LINE_BYTES_MAX];
+    assert_non_null(fgets(line, sizeof line, f)); /* header */
+    unsigned row = 0;
+    while (fgets(line, sizeof line, f) != NULL && n < TOKS_MAX) {
+      char *fld[5] = {0};
+      int nf = split_tabs(line, fld, 5);
+      if (row++ % 3 != 0) continue; /* a third of the rows: enough pairs, a fast test */
+      for (int k = nf - 2; k < nf && n < TOKS_MAX; k++) {
+        nm_name *nm = &names[BM_COUNTOF(extra) + n]; /* one name per token slot: no overlap */
+        prep(fld[k], nm);
+        n += nm_name_toks(nm, toks + n, TOKS_MAX - n);
+      }
+    }
+    fclose(f);
+  }
+  assert_true(n >= 600);
+  unsigned positive = 0;
+  for (unsigned i = 0; i < n; i++) {
+    toks[i].weight = 0.25f + (float)(i % 7) / 8.0f; /* weights must not matter for one pair */
+    for (unsigned j = 0; j < n; j++) {
+      float a = nm_pair_similarity(&toks[i], &toks[j]);
+      float b = nm_similarity(&toks[i], 1, &toks[j], 1, NULL);
+      if (memcmp(&a, &b, sizeof a) != 0)
+        print_error("%s / %s: pair %.9g, similarity %.9g\n", toks[i].s, toks[j].s, a, b);
+      assert_memory_equal(&a, &b, sizeof a);
+      positive += a > 0.0f;
+    }
+  }
+  print_message("pair similarity: %u token pairs, %u scored above 0\n", n * n, positive);
+  assert_true(positive > n); /* more than the identical pairs */
+  assert_float_equal(nm_pair_similarity(NULL, &toks[0]), 0.0f, 0.0f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_script_names),
@@ -889,6 +1012,8 @@ int main(void) {
       cmocka_unit_test(test_names_watchman_cross_script),
       cmocka_unit_test(test_names_wikidata_tokens),
       cmocka_unit_test(test_names_arabic_english_pairs),
+      cmocka_unit_test(test_names_pair_similarity_equals_similarity),
+      cmocka_unit_test(test_names_han_per_character_and_word_cache),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

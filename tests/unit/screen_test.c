@@ -621,6 +621,21 @@ static void test_screen_batch_equals_sequential(void **state) {
     }
     assert_true(total > N); /* the queries are listed names: they hit */
   }
+  /* The same on a fresh index, whose partner memo (wl_idx.h) four threads fill at once: the hits
+   * must not depend on which thread searched a token first, nor on the memo being warm. */
+  fixture cold;
+  text = big_list(&count);
+  fixture_jsonl(&cold, text);
+  free(text);
+  assert_int_equal(wl_screen_batch(cold.ix, qs, N, &o, 4, par, npar, errs), BM_OK);
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(nseq[i], npar[i]);
+    for (unsigned k = 0; k < npar[i]; k++) {
+      assert_string_equal(seq[i * LIMIT + k].entry->id, par[i * LIMIT + k].entry->id);
+      assert_true(seq[i * LIMIT + k].score == par[i * LIMIT + k].score);
+    }
+  }
+  fixture_free(&cold);
   /* An empty batch, and a bad query in a batch. */
   assert_int_equal(wl_screen_batch(f.ix, qs, 0, &o, 0, par, npar, errs), BM_OK);
   wl_query bad = {0};
