@@ -75,6 +75,9 @@ int bm_days_in_month(int year, int month);
 bm_date bm_date_today_utc(void);
 /* Days since 1970-01-01 (negative before) for a valid date. */
 long bm_date_to_days(bm_date d);
+/* The date of a day number (the inverse of bm_date_to_days) for days in years 1..9999
+ * (-719162 .. 2932896); {0, 0, 0} (year 0: "not known") outside that range. */
+bm_date bm_date_from_days(long days);
 /* Compare two dates: <0, 0, >0. */
 int bm_date_cmp(bm_date a, bm_date b);
 

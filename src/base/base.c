@@ -65,6 +65,26 @@ long bm_date_to_days(bm_date d) {
   return era * 146097 + doe - 719468;
 }
 
+/* Howard Hinnant's civil_from_days, the inverse of the above: shift the epoch to 0000-03-01 so that
+ * the leap day ends each 400-year era, then peel off eras, years of the era and March-based months.
+ */
+bm_date bm_date_from_days(long days) {
+  bm_date out = {0, 0, 0};
+  if (days < -719162L || days > 2932896L) return out; /* outside years 1..9999 */
+  long z = days + 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;                                      /* day of era, 0..146096 */
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* year of era, 0..399 */
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* day of March-based year */
+  long mp = (5 * doy + 2) / 153;                                    /* March-based month, 0..11 */
+  long month = mp < 10 ? mp + 3 : mp - 9;
+  long year = yoe + era * 400 + (month <= 2);
+  out.year = (int16_t)year;
+  out.month = (uint8_t)month;
+  out.day = (uint8_t)(doy - (153 * mp + 2) / 5 + 1);
+  return out;
+}
+
 int bm_date_cmp(bm_date a, bm_date b) {
   if (a.year != b.year) return a.year < b.year ? -1 : 1;
   if (a.month != b.month) return a.month < b.month ? -1 : 1;

@@ -23,6 +23,8 @@ int cmd_watchlist(int argc, char **argv);
 void cmd_watchlist_help(FILE *out);
 int cmd_screen(int argc, char **argv);
 void cmd_screen_help(FILE *out);
+int cmd_stay(int argc, char **argv);
+void cmd_stay_help(FILE *out);
 
 /* Shared helpers for commands. */
 /* Read a whole stream into a NUL-terminated heap buffer; refuses more than max_bytes.
