@@ -12,6 +12,10 @@ pkgs=(
   libicu-dev                             # Unicode: name normalisation and transliteration
   libxml2-dev                            # UN consolidated list (XML) loader
   libcsv-dev                             # OFAC SDN CSV loader (RFC 4180 quoting)
+  libsqlite3-dev                         # the default store (SQLite, WAL)
+  libsodium-dev                          # Argon2id password hashes, SHA-256 of the audit chain
+  libmicrohttpd-dev                      # bmis serve (HTTP)
+  curl                                   # HTTP tests against a running bmis serve
   clang libclang-rt-14-dev               # libFuzzer harnesses (make fuzz)
 )
 # Node.js runs the benchmark peers (npm packages); the machine image may already ship it.

@@ -20,6 +20,8 @@ static const cmd_entry commands[] = {
     {"mrz", cmd_mrz, "check and generate ICAO Doc 9303 machine readable zones", cmd_mrz_help},
     {"watchlist", cmd_watchlist, "load watchlist files and describe them", cmd_watchlist_help},
     {"screen", cmd_screen, "screen travellers against watchlists", cmd_screen_help},
+    {"user", cmd_user, "add, change and disable sign-in accounts", cmd_user_help},
+    {"audit", cmd_audit, "verify the audit hash chain, list audit events", cmd_audit_help},
     {"stay", cmd_stay, "apply the 90/180-day and national stay rules", cmd_stay_help},
     {"help", cmd_help, "show help for a command", cmd_help_help},
     {"version", cmd_version, "print the version", cmd_version_help},

@@ -23,6 +23,10 @@ int cmd_watchlist(int argc, char **argv);
 void cmd_watchlist_help(FILE *out);
 int cmd_screen(int argc, char **argv);
 void cmd_screen_help(FILE *out);
+int cmd_user(int argc, char **argv);
+void cmd_user_help(FILE *out);
+int cmd_audit(int argc, char **argv);
+void cmd_audit_help(FILE *out);
 int cmd_stay(int argc, char **argv);
 void cmd_stay_help(FILE *out);
 
@@ -32,5 +36,12 @@ void cmd_stay_help(FILE *out);
 int cmd__read_all(FILE *in, size_t max_bytes, char **out, size_t *out_len);
 /* 1 if arg is -h or --help. */
 int cmd__is_help(const char *arg);
+/* Print s as a JSON string (quotes and escapes included). */
+void cmd__json_string(FILE *out, const char *s);
+struct store;
+/* Open the store at db (a path, sqlite:PATH or a URL) for command cmd; with must_exist a missing
+ * SQLite file is an error instead of a new database. Prints the reason to stderr and returns -1 on
+ * failure. */
+int cmd__store_open(const char *cmd, const char *db, int must_exist, struct store **out);
 
 #endif
