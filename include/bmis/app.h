@@ -1,0 +1,173 @@
+/* app.h - the use cases of a border crossing point: primary inspection, recording the decision,
+ * second-line referrals, false-hit dispositions, and the watchlists the screening runs against.
+ *
+ * An app ties the core modules (MRZ, screening, stay rules) to the store. Front ends (http/, cli/)
+ * parse a request, call one function here and render its result; every function that reads or
+ * changes personal data records an audit event (store_audit_append) naming the actor, and
+ * refuses to run without one.
+ *
+ * Watchlists: the current version of every list in the store is loaded at app_new and indexed
+ * together (wl_index_build). The index in use is a snapshot: inspections take a reference for the
+ * duration of their screening, and app_watchlist_replace builds the next snapshot from the new
+ * file while inspections go on, then swaps it in atomically; the old one is freed when its last
+ * user releases it. A list that fails to load keeps the previous snapshot in use.
+ *
+ * Threads: every function is thread-safe (the store is, and the snapshot swap is guarded).
+ */
+#ifndef BMIS_APP_H
+#define BMIS_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bmis/auth.h"
+#include "bmis/base.h"
+#include "bmis/mrz.h"
+#include "bmis/screen.h"
+#include "bmis/stay.h"
+#include "bmis/store.h"
+#include "bmis/watchlist.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define APP_HISTORY_MAX      20           /* previous crossings returned by an inspection */
+#define APP_HITS_MAX         20           /* watchlist hits returned by an inspection */
+#define APP_STAYS_MAX        200          /* recorded crossings read for the stay calculation */
+#define APP_LISTS_MAX        32           /* watchlists loaded at once */
+#define APP_LIST_BYTES_MAX   (512u << 20) /* one uploaded watchlist file */
+#define APP_DISPOSITIONS_MAX 256          /* dispositions read for one traveller */
+
+typedef struct app app;
+
+typedef struct app_config {
+  /* Directory holding the watchlist files of uploads (created when missing); NULL = the files
+   * stay where the store's versions say and uploads are refused. */
+  const char *lists_dir;
+  /* The state whose border this is (ICAO code): its nationals are exempt from the stay rule.
+   * NULL or "" = none. */
+  const char *home_state;
+  /* The stay policy (include/bmis/stay.h); NULL = the Schengen rule for every nationality. */
+  const stay_policy *stay;
+  float threshold; /* screening threshold; 0 = WL_DEFAULT_THRESHOLD */
+} app_config;
+
+/* Create the app on an open store (borrowed: it must outlive the app) and load the watchlists.
+ * A list whose file is missing or invalid is skipped with a warning in diag_warn (optional) and
+ * the app starts without it: a BCP keeps working on the lists it has. */
+bm_err app_new(store *s, const app_config *cfg, app **out, bm_diag *diag_warn, bm_diag *diag);
+void app_free(app *a); /* accepts NULL */
+store *app_store(app *a);
+const app_auth_config *app_auth(const app *a);
+
+/* ---- Watchlists ---- */
+
+typedef struct app_list_info {
+  int64_t watchlist_id;
+  char name[STORE_NAME_BYTES_MAX];
+  char kind[STORE_CODE_BYTES_MAX];
+  char version[STORE_CODE_BYTES_MAX * 4];
+  int64_t entries;
+  int64_t loaded_ms;
+  bool in_use; /* loaded in the current snapshot */
+} app_list_info;
+
+/* The lists of the current snapshot (and lists in the store that failed to load, in_use false). */
+bm_err app_watchlists(app *a, app_list_info *out, size_t cap, size_t *n, bm_diag *diag);
+
+/* Store a new version of list name (created with kind when new) from the file bytes, load it,
+ * index it with the other lists and swap the new index in. format as wl_list_load
+ * (WL_FORMAT_AUTO sniffs). The actor must be allowed to (the front end checks the permission);
+ * the change is audited. On a load error (diag: file, line, field) nothing changes. */
+bm_err app_watchlist_replace(app *a, const app_actor *by, const char *name, const char *kind,
+                             const char *version, const char *filename, const void *bytes,
+                             size_t len, app_list_info *out, bm_diag *diag);
+
+/* ---- Primary inspection ---- */
+
+/* A document presented at the booth: the MRZ as scanned (lines separated by newlines), or typed
+ * fields when there is no MRZ (mrz NULL). */
+typedef struct app_inspect_in {
+  const char *mrz;
+  const char *surname, *given_names, *birth_date; /* typed: birth_date "YYYY-MM-DD" */
+  const char *sex, *nationality, *document_number, *issuing_state, *document_type;
+  int64_t bcp_id;        /* required */
+  const char *direction; /* "entry" or "exit" */
+  int64_t time_ms;       /* 0 = now */
+} app_inspect_in;
+
+typedef struct app_inspection {
+  bool from_mrz;
+  mrz_doc doc; /* the document check (from_mrz) */
+  store_traveller traveller;
+  store_document document;
+  bool new_traveller; /* first time this document was seen */
+  unsigned nhits;
+  wl_hit hits[APP_HITS_MAX];
+  int64_t hit_list_ids[APP_HITS_MAX];
+  char traveller_key[WL_TRAVELLER_KEY_BYTES_MAX];
+  size_t nhistory;
+  store_crossing history[APP_HISTORY_MAX]; /* newest first */
+  bool stay_applies;                       /* an entry: the stay rule was evaluated */
+  stay_result stay;
+  bool stay_rule_listed; /* the nationality has its own rule (else the policy's default) */
+  char direction[STORE_CODE_BYTES_MAX];
+  int64_t bcp_id;
+  int64_t time_ms;
+  void *snapshot_; /* keeps hits' entries alive until app_inspection_release */
+} app_inspection;
+
+/* Check the document, screen the traveller, read the history and calculate the stay. Records the
+ * traveller and document (upsert: a document seen before keeps its traveller) and audits the
+ * read. BM_ERR_INVALID with diag for a document that cannot be read at all (an MRZ with errors is
+ * not refused: its check is in out->doc). out must be released with app_inspection_release. */
+bm_err app_inspect(app *a, const app_actor *by, const app_inspect_in *in, app_inspection *out,
+                   bm_diag *diag);
+void app_inspection_release(app *a, app_inspection *ins);
+
+/* ---- The decision ---- */
+
+typedef struct app_crossing_in {
+  int64_t traveller_id, document_id, bcp_id;
+  const char *direction;            /* "entry" or "exit" */
+  const char *decision;             /* "admitted", "refused" or "referred" */
+  const char *const *refusal_codes; /* refused: at least one known code */
+  size_t nrefusal_codes;
+  const char *remarks;
+  const char *referral_reason; /* referred: required */
+  int64_t time_ms;             /* 0 = now */
+} app_crossing_in;
+
+/* Record the crossing (durably: returns after the commit) and, for "referred", open a referral.
+ * *out receives the crossing; *referral_id (optional) the referral. Audited. */
+bm_err app_crossing_record(app *a, const app_actor *by, const app_crossing_in *in,
+                           store_crossing *out, int64_t *referral_id, bm_diag *diag);
+
+/* Resolve a referral: outcome "admitted" or "refused" (refusal codes then required and a refused
+ * exit/entry crossing recorded), notes optional. Audited. */
+bm_err app_referral_resolve(app *a, const app_actor *by, int64_t referral_id, const char *outcome,
+                            const char *const *refusal_codes, size_t ncodes, const char *notes,
+                            store_referral *out, bm_diag *diag);
+
+/* Remember that hit (list, entry) is a verified false (or true) hit for the traveller: later
+ * inspections of the same traveller do not raise a false hit again. reason required. Audited. */
+bm_err app_disposition_add(app *a, const app_actor *by, const char *traveller_key,
+                           int64_t watchlist_id, const char *entry_id, const char *decision,
+                           const char *reason, store_disposition *out, bm_diag *diag);
+
+/* Read a traveller with documents and crossings (audited as a read of personal data). */
+bm_err app_traveller_read(app *a, const app_actor *by, int64_t id, store_traveller *t,
+                          store_document *docs, size_t docs_cap, size_t *ndocs,
+                          store_crossing *crossings, size_t cross_cap, size_t *ncross,
+                          bm_diag *diag);
+
+/* Append an audit event for actor (source address, action, object, reason, outcome). */
+bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,
+                 const char *object_id, const char *reason, const char *outcome, bm_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BMIS_APP_H */

@@ -1,0 +1,247 @@
+/* cmd_serve.c - `bmis serve` (DESIGN.md 5.4): run the HTTP server until SIGTERM or SIGINT.
+ *
+ * The signals are blocked before the server's threads start (they inherit the mask) and taken
+ * with sigwait here, so no handler runs in the middle of a request and shutdown is ordinary code:
+ * stop accepting, let requests in flight finish up to --shutdown-timeout, stop (docs/http.md).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmis/app.h"
+#include "bmis/http.h"
+#include "bmis/json_stay.h"
+#include "bmis/store.h"
+#include "cli/cmd.h"
+#include "http/http_api.h"
+
+#define CMD_SERVE_THREADS_MAX  256
+#define CMD_SERVE_SHUTDOWN_MAX 3600 /* seconds */
+
+void cmd_serve_help(FILE *out) {
+  fprintf(out,
+          "Usage: bmis serve [--db PATH | --pg CONNINFO] [--listen HOST:PORT] [--web DIR]\n"
+          "                  [--threads N] [--shutdown-timeout SECONDS] [--no-access-log]\n"
+          "                  [--home-state CODE] [--stay-policy FILE] [--threshold T]\n"
+          "       bmis serve --print-routes\n"
+          "\n"
+          "Run the openbmis HTTP server: the REST JSON API under /api/v1/ (docs/openapi.yaml),\n"
+          "GET /healthz, GET /metrics (Prometheus) and the web UI.\n"
+          "\n"
+          "  --db PATH            SQLite database (default bmis.db; created when missing);\n"
+          "                       uploaded watchlists are kept in PATH.watchlists/\n"
+          "  --pg CONNINFO        PostgreSQL instead of SQLite\n"
+          "  --listen HOST:PORT   address to listen on (default %s; [ADDR]:PORT for IPv6,\n"
+          "                       port 0 picks a free port)\n"
+          "  --web DIR            serve the static files of DIR under /\n"
+          "  --threads N          worker threads (default: online CPUs)\n"
+          "  --shutdown-timeout S on SIGTERM/SIGINT, wait up to S seconds for requests in flight\n"
+          "                       (default %u)\n"
+          "  --no-access-log      do not write the JSON Lines access log to stderr\n"
+          "  --home-state CODE    ICAO code of this border's state: its nationals are exempt\n"
+          "                       from the stay rule\n"
+          "  --stay-policy FILE   stay rules per nationality (docs/stay-rules.md; default:\n"
+          "                       90 days in any 180 for everyone)\n"
+          "  --threshold T        screening threshold (default %.2f)\n"
+          "  --print-routes       print the route table (METHOD PATTERN per line) and exit\n"
+          "\n"
+          "Prints \"listening on http://HOST:PORT\" to stderr once ready. Errors are RFC 9457\n"
+          "application/problem+json. See docs/http.md for limits, timeouts and shutdown.\n"
+          "\n"
+          "Exit status: 0 after a graceful shutdown, 2 usage error or when it cannot listen.\n",
+          HTTP_LISTEN_DEFAULT, HTTP_SHUTDOWN_MS_DEFAULT / 1000, (double)WL_DEFAULT_THRESHOLD);
+}
+
+#define CMD_SERVE_POLICY_BYTES_MAX (1u << 20)
+
+/* The stay policy file, parsed. */
+static int load_policy(const char *path, stay_policy *out) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "bmis serve: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  char *buf = malloc(CMD_SERVE_POLICY_BYTES_MAX + 1);
+  size_t n = buf ? fread(buf, 1, CMD_SERVE_POLICY_BYTES_MAX + 1, f) : 0;
+  fclose(f);
+  if (buf == NULL || n > CMD_SERVE_POLICY_BYTES_MAX) {
+    fprintf(stderr, "bmis serve: %s: larger than %u bytes\n", path, CMD_SERVE_POLICY_BYTES_MAX);
+    free(buf);
+    return -1;
+  }
+  bm_diag d = {0};
+  bm_err e = js_stay_policy_parse(buf, n, out, &d);
+  free(buf);
+  if (e != BM_OK) {
+    fprintf(stderr, "bmis serve: %s: %s%s%s\n", path, d.field, d.field[0] ? ": " : "", d.message);
+    return -1;
+  }
+  return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+static int print_routes(void) {
+  size_t n;
+  const http_route *r = http_routes_all(&n);
+  for (size_t i = 0; i < n; i++) printf("%s %s\n", r[i].method, r[i].pattern);
+  return CMD_EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv) {
+  const char *db = "bmis.db", *pg = NULL;
+  http_config cfg = {0};
+  unsigned long threads = 0, shutdown_s = HTTP_SHUTDOWN_MS_DEFAULT / 1000;
+  int access_log = 1;
+  const char *home_state = NULL, *policy_path = NULL;
+  float threshold = 0.0f;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (cmd__is_help(a)) {
+      cmd_serve_help(stdout);
+      return CMD_EXIT_OK;
+    } else if (strcmp(a, "--print-routes") == 0) {
+      return print_routes();
+    } else if (strcmp(a, "--no-access-log") == 0) {
+      access_log = 0;
+      continue;
+    }
+    if (v == NULL) {
+      fprintf(stderr, "bmis serve: unknown option or missing value: %s (see --help)\n", a);
+      return CMD_EXIT_USAGE;
+    }
+    if (strcmp(a, "--db") == 0) {
+      db = v;
+    } else if (strcmp(a, "--pg") == 0) {
+      pg = v;
+    } else if (strcmp(a, "--listen") == 0) {
+      cfg.listen = v;
+    } else if (strcmp(a, "--web") == 0) {
+      cfg.web_dir = v;
+    } else if (strcmp(a, "--home-state") == 0) {
+      home_state = v;
+    } else if (strcmp(a, "--stay-policy") == 0) {
+      policy_path = v;
+    } else if (strcmp(a, "--threshold") == 0) {
+      char *end;
+      threshold = strtof(v, &end);
+      if (*end != '\0' || !(threshold >= 0.65f && threshold <= 1.0f)) {
+        fprintf(stderr, "bmis serve: --threshold wants 0.65..1\n");
+        return CMD_EXIT_USAGE;
+      }
+    } else if (strcmp(a, "--threads") == 0) {
+      if (parse_uint(v, CMD_SERVE_THREADS_MAX, &threads) != 0 || threads == 0) {
+        fprintf(stderr, "bmis serve: --threads wants 1..%d\n", CMD_SERVE_THREADS_MAX);
+        return CMD_EXIT_USAGE;
+      }
+    } else if (strcmp(a, "--shutdown-timeout") == 0) {
+      if (parse_uint(v, CMD_SERVE_SHUTDOWN_MAX, &shutdown_s) != 0) {
+        fprintf(stderr, "bmis serve: --shutdown-timeout wants 0..%d seconds\n",
+                CMD_SERVE_SHUTDOWN_MAX);
+        return CMD_EXIT_USAGE;
+      }
+    } else {
+      fprintf(stderr, "bmis serve: unknown option %s (see --help)\n", a);
+      return CMD_EXIT_USAGE;
+    }
+    i++;
+  }
+  static stay_policy policy; /* large: not on the stack */
+  stay_policy_init(&policy);
+  if (policy_path != NULL && load_policy(policy_path, &policy) != 0) return CMD_EXIT_USAGE;
+
+  /* The store, then the app (it loads and indexes the watchlists: seconds for a big list). */
+  bm_diag diag = {0};
+  store *st = NULL;
+  bm_err e = store_open(pg ? pg : db, &st, &diag);
+  if (e != BM_OK) {
+    fprintf(stderr, "bmis serve: %s: %s\n", pg ? "--pg" : db,
+            diag.message[0] ? diag.message : bm_err_str(e));
+    return CMD_EXIT_USAGE;
+  }
+  char lists_dir[1024];
+  snprintf(lists_dir, sizeof lists_dir, "%s.watchlists", pg ? "bmis" : db);
+  app_config acfg = {lists_dir, home_state, &policy, threshold};
+  app *ap = NULL;
+  bm_diag warn = {0};
+  e = app_new(st, &acfg, &ap, &warn, &diag);
+  if (e != BM_OK) {
+    fprintf(stderr, "bmis serve: %s\n", diag.message[0] ? diag.message : bm_err_str(e));
+    store_free(st);
+    return CMD_EXIT_USAGE;
+  }
+  if (warn.message[0])
+    fprintf(stderr, "bmis serve: warning: watchlist %s not loaded: %s\n", warn.field, warn.message);
+  app_list_info lists[APP_LISTS_MAX];
+  size_t nlists = 0;
+  if (app_watchlists(ap, lists, APP_LISTS_MAX, &nlists, NULL) == BM_OK)
+    for (size_t i = 0; i < nlists; i++)
+      fprintf(stderr, "bmis serve: watchlist %s (%s) version %s: %lld entries%s\n", lists[i].name,
+              lists[i].kind, lists[i].version, (long long)lists[i].entries,
+              lists[i].in_use ? "" : " NOT LOADED");
+  cfg.threads = (unsigned)threads;
+  cfg.auth = http_api_auth;
+  cfg.auth_ctx = ap;
+  cfg.audit = http_api_audit;
+  cfg.audit_ctx = ap;
+  cfg.ready = http_api_ready;
+  cfg.ready_ctx = ap;
+  cfg.app = ap;
+  cfg.access_log = access_log ? stderr : NULL;
+
+  http_server *srv = NULL;
+  e = http_server_new(&cfg, &srv, &diag);
+  if (e != BM_OK) {
+    fprintf(stderr, "bmis serve: %s\n", diag.message[0] ? diag.message : bm_err_str(e));
+    app_free(ap);
+    store_free(st);
+    return CMD_EXIT_USAGE;
+  }
+  /* Block the stop signals in every thread (the workers inherit this mask); sigwait takes them. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  e = http_server_start(srv, &diag);
+  if (e != BM_OK) {
+    fprintf(stderr, "bmis serve: %s\n", diag.message[0] ? diag.message : bm_err_str(e));
+    http_server_free(srv);
+    app_free(ap);
+    store_free(st);
+    return CMD_EXIT_USAGE;
+  }
+  char host[256];
+  unsigned port;
+  http_listen_parse(cfg.listen ? cfg.listen : HTTP_LISTEN_DEFAULT, host, sizeof host, &port);
+  int v6 = strchr(host, ':') != NULL;
+  fprintf(stderr, "listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "",
+          http_server_port(srv));
+  fflush(stderr);
+
+  int sig = 0;
+  while (sigwait(&stop, &sig) != 0) {
+  }
+  fprintf(stderr, "bmis serve: %s, stopping (waiting up to %lus for requests in flight)\n",
+          sig == SIGTERM ? "SIGTERM" : "SIGINT", shutdown_s);
+  e = http_server_stop(srv, (unsigned)(shutdown_s * 1000));
+  if (e == BM_ERR_LIMIT)
+    fprintf(stderr, "bmis serve: requests still running after %lus were cut off\n", shutdown_s);
+  http_server_free(srv);
+  app_free(ap);
+  store_free(st); /* waits for the writes in its queue: every acknowledged one is committed */
+  fprintf(stderr, "bmis serve: stopped\n");
+  return CMD_EXIT_OK;
+}

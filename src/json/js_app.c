@@ -1,0 +1,303 @@
+/* js_app.c - JSON of store records and inspections for the HTTP API (include/bmis/json_app.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bmis/json_app.h"
+#include "bmis/json_mrz.h"
+#include "bmis/json_stay.h"
+
+#define DAY_MS 86400000LL
+
+char *js_time_format(int64_t ms, char buf[32]) {
+  long day = (long)(ms >= 0 ? ms / DAY_MS : -((-ms + DAY_MS - 1) / DAY_MS));
+  int64_t rest = ms - (int64_t)day * DAY_MS;
+  bm_date d = bm_date_from_days(day);
+  snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", (int)d.year, (unsigned)d.month % 100,
+           (unsigned)d.day % 100, (int)(rest / 3600000), (int)(rest / 60000 % 60),
+           (int)(rest / 1000 % 60), (int)(rest % 1000));
+  return buf;
+}
+
+int js_time_parse(const char *s, int64_t *ms) {
+  if (s == NULL) return -1;
+  int y, mo, d, h = 0, mi = 0, sec = 0, milli = 0, n = 0;
+  size_t len = strlen(s);
+  if (len == 10) {
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return -1;
+  } else {
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+      return -1;
+    const char *p = s + 19;
+    if (*p == '.') {
+      int k = 0;
+      p++;
+      while (k < 3 && *p >= '0' && *p <= '9') milli = milli * 10 + (*p++ - '0'), k++;
+      if (k == 0) return -1;
+      while (k++ < 3) milli *= 10;
+    }
+    if (*p == 'Z') p++;
+    if (*p != '\0') return -1;
+  }
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > bm_days_in_month(y, mo) || h > 23 ||
+      mi > 59 || sec > 59)
+    return -1;
+  bm_date bd = {(int16_t)y, (uint8_t)mo, (uint8_t)d};
+  *ms = (int64_t)bm_date_to_days(bd) * DAY_MS + h * 3600000LL + mi * 60000LL + sec * 1000LL + milli;
+  return 0;
+}
+
+static json_t *str_or_null(const char *s) {
+  return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *time_or_null(int64_t ms) {
+  char buf[32];
+  return ms != 0 ? json_string(js_time_format(ms, buf)) : json_null();
+}
+
+static json_t *id_or_null(int64_t id) {
+  return id != 0 ? json_integer(id) : json_null();
+}
+
+/* json_object_set_new for many keys; the object is freed and NULL returned when any failed (a
+ * NULL value means memory ran out). */
+static json_t *finish(json_t *o, int rc) {
+  if (o == NULL || rc != 0) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *js_bcp_encode(const store_bcp *b) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(b->id));
+    rc |= json_object_set_new(o, "code", json_string(b->code));
+    rc |= json_object_set_new(o, "name", json_string(b->name));
+    rc |= json_object_set_new(o, "country", json_string(b->country));
+    rc |= json_object_set_new(o, "kind", str_or_null(b->kind));
+    rc |= json_object_set_new(o, "active", json_boolean(b->active));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_user_encode(const store_user *u) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(u->id));
+    rc |= json_object_set_new(o, "username", json_string(u->username));
+    rc |= json_object_set_new(o, "display_name", str_or_null(u->display_name));
+    rc |= json_object_set_new(o, "role", json_string(u->role));
+    rc |= json_object_set_new(o, "bcp_id", id_or_null(u->bcp_id));
+    rc |= json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    rc |= json_object_set_new(o, "locked_until", time_or_null(u->locked_until_ms));
+    rc |= json_object_set_new(o, "last_signin", time_or_null(u->last_signin_ms));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_traveller_encode(const store_traveller *t) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(t->id));
+    rc |= json_object_set_new(o, "surname", json_string(t->surname));
+    rc |= json_object_set_new(o, "given_names", str_or_null(t->given_names));
+    rc |= json_object_set_new(o, "birth_date", str_or_null(t->birth_date));
+    rc |= json_object_set_new(o, "sex", str_or_null(t->sex));
+    rc |= json_object_set_new(o, "nationality", str_or_null(t->nationality));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_document_encode(const store_document *d) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(d->id));
+    rc |= json_object_set_new(o, "type", str_or_null(d->doc_type));
+    rc |= json_object_set_new(o, "number", json_string(d->number));
+    rc |= json_object_set_new(o, "issuing_state", json_string(d->issuing_state));
+    rc |= json_object_set_new(o, "expiry_date", str_or_null(d->expiry_date));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_crossing_encode(const store_crossing *c) {
+  json_t *o = json_object(), *codes = json_array();
+  int rc = o == NULL || codes == NULL;
+  for (unsigned i = 0; !rc && i < c->nrefusal_codes; i++)
+    rc |= json_array_append_new(codes, json_string(c->refusal_codes[i]));
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(c->id));
+    rc |= json_object_set_new(o, "traveller_id", json_integer(c->traveller_id));
+    rc |= json_object_set_new(o, "document_id", id_or_null(c->document_id));
+    rc |= json_object_set_new(o, "bcp_id", json_integer(c->bcp_id));
+    rc |= json_object_set_new(o, "officer_id", json_integer(c->officer_id));
+    rc |= json_object_set_new(o, "direction", json_string(c->direction));
+    rc |= json_object_set_new(o, "time", time_or_null(c->time_ms));
+    rc |= json_object_set_new(o, "decision", json_string(c->decision));
+    rc |= json_object_set_new(o, "refusal_codes", codes);
+    codes = NULL;
+    rc |= json_object_set_new(o, "remarks", str_or_null(c->remarks));
+  }
+  json_decref(codes);
+  return finish(o, rc);
+}
+
+json_t *js_refusal_code_encode(const store_refusal_code *r) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "code", json_string(r->code));
+    rc |= json_object_set_new(o, "description", json_string(r->description));
+    rc |= json_object_set_new(o, "legal_ref", str_or_null(r->legal_ref));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_referral_encode(const store_referral *r) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(r->id));
+    rc |= json_object_set_new(o, "crossing_id", id_or_null(r->crossing_id));
+    rc |= json_object_set_new(o, "traveller_id", id_or_null(r->traveller_id));
+    rc |= json_object_set_new(o, "bcp_id", id_or_null(r->bcp_id));
+    rc |= json_object_set_new(o, "opened_by", id_or_null(r->opened_by));
+    rc |= json_object_set_new(o, "opened", time_or_null(r->opened_ms));
+    rc |= json_object_set_new(o, "reason", json_string(r->reason));
+    rc |= json_object_set_new(o, "status", json_string(r->status));
+    rc |= json_object_set_new(o, "resolved_by", id_or_null(r->resolved_by));
+    rc |= json_object_set_new(o, "resolved", time_or_null(r->resolved_ms));
+    rc |= json_object_set_new(o, "outcome", str_or_null(r->outcome));
+    rc |= json_object_set_new(o, "notes", str_or_null(r->notes));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_disposition_encode(const store_disposition *d) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(d->id));
+    rc |= json_object_set_new(o, "traveller_key", json_string(d->traveller_key));
+    rc |= json_object_set_new(o, "watchlist_id", json_integer(d->watchlist_id));
+    rc |= json_object_set_new(o, "entry_id", json_string(d->entry_id));
+    rc |= json_object_set_new(o, "decision", json_string(d->decision));
+    rc |= json_object_set_new(o, "user_id", json_integer(d->user_id));
+    rc |= json_object_set_new(o, "reason", json_string(d->reason));
+    rc |= json_object_set_new(o, "time", time_or_null(d->time_ms));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_audit_event_encode(const store_audit_event *e) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(e->id));
+    rc |= json_object_set_new(o, "time", time_or_null(e->time_ms));
+    rc |= json_object_set_new(o, "actor_id", id_or_null(e->actor_id));
+    rc |= json_object_set_new(o, "actor", str_or_null(e->actor_name));
+    rc |= json_object_set_new(o, "role", str_or_null(e->role));
+    rc |= json_object_set_new(o, "source", str_or_null(e->source_addr));
+    rc |= json_object_set_new(o, "action", json_string(e->action));
+    rc |= json_object_set_new(o, "object_type", str_or_null(e->object_type));
+    rc |= json_object_set_new(o, "object_id", str_or_null(e->object_id));
+    rc |= json_object_set_new(o, "reason", str_or_null(e->reason));
+    rc |= json_object_set_new(o, "outcome", json_string(e->outcome));
+    rc |= json_object_set_new(o, "hash", json_string(e->hash));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_list_info_encode(const app_list_info *l) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(l->watchlist_id));
+    rc |= json_object_set_new(o, "name", json_string(l->name));
+    rc |= json_object_set_new(o, "kind", json_string(l->kind));
+    rc |= json_object_set_new(o, "version", str_or_null(l->version));
+    rc |= json_object_set_new(o, "entries", json_integer(l->entries));
+    rc |= json_object_set_new(o, "loaded", time_or_null(l->loaded_ms));
+    rc |= json_object_set_new(o, "in_use", json_boolean(l->in_use));
+  }
+  return finish(o, rc);
+}
+
+static const char *kind_name(wl_kind k) {
+  switch (k) {
+  case WL_KIND_PERSON: return "person";
+  case WL_KIND_ENTITY: return "entity";
+  case WL_KIND_DOCUMENT: return "document";
+  default: return "other";
+  }
+}
+
+json_t *js_hit_encode(const wl_hit *h, int64_t watchlist_id) {
+  json_t *o = json_object(), *reasons = json_array();
+  int rc = o == NULL || reasons == NULL;
+  for (unsigned i = 0; !rc && i < h->nreasons; i++)
+    rc |= json_array_append_new(reasons, json_string(h->reasons[i]));
+  if (o != NULL) {
+    const wl_entry *e = h->entry;
+    rc |= json_object_set_new(o, "list", json_string(h->list));
+    rc |= json_object_set_new(o, "watchlist_id", id_or_null(watchlist_id));
+    rc |= json_object_set_new(o, "entry_id", json_string(e->id));
+    rc |= json_object_set_new(o, "kind", json_string(kind_name(e->kind)));
+    rc |= json_object_set_new(
+        o, "name", e->nnames > h->name_index ? json_string(e->names[h->name_index]) : json_null());
+    rc |= json_object_set_new(o, "primary_name",
+                              e->nnames > 0 ? json_string(e->names[0]) : json_null());
+    rc |= json_object_set_new(o, "score",
+                              json_real((double)(int)(h->score * 1000.0f + 0.5f) / 1000.0));
+    rc |= json_object_set_new(o, "name_score",
+                              json_real((double)(int)(h->name_score * 1000.0f + 0.5f) / 1000.0));
+    rc |= json_object_set_new(o, "document_match", json_boolean(h->document_match));
+    rc |= json_object_set_new(o, "category", str_or_null(e->category));
+    rc |= json_object_set_new(o, "reasons", reasons);
+    reasons = NULL;
+  }
+  json_decref(reasons);
+  return finish(o, rc);
+}
+
+json_t *js_inspection_encode(const app_inspection *ins) {
+  json_t *o = json_object(), *hits = json_array(), *hist = json_array();
+  int rc = o == NULL || hits == NULL || hist == NULL;
+  for (unsigned i = 0; !rc && i < ins->nhits; i++)
+    rc |= json_array_append_new(hits, js_hit_encode(&ins->hits[i], ins->hit_list_ids[i]));
+  for (size_t i = 0; !rc && i < ins->nhistory; i++)
+    rc |= json_array_append_new(hist, js_crossing_encode(&ins->history[i]));
+  if (o != NULL) {
+    json_t *t = js_traveller_encode(&ins->traveller);
+    if (t != NULL) rc |= json_object_set_new(t, "new", json_boolean(ins->new_traveller));
+    rc |= json_object_set_new(o, "traveller", t);
+    rc |= json_object_set_new(o, "document", js_document_encode(&ins->document));
+    rc |= json_object_set_new(o, "document_check",
+                              ins->from_mrz ? js_mrz_doc_encode(&ins->doc) : json_null());
+    rc |= json_object_set_new(o, "hits", hits);
+    hits = NULL;
+    rc |= json_object_set_new(o, "traveller_key", str_or_null(ins->traveller_key));
+    rc |= json_object_set_new(o, "history", hist);
+    hist = NULL;
+    long today = (long)(ins->time_ms / DAY_MS);
+    rc |= json_object_set_new(
+        o, "stay",
+        ins->stay_applies ? js_stay_result_encode(&ins->stay, NULL, ins->traveller.nationality,
+                                                  ins->stay_rule_listed, today)
+                          : json_null());
+    rc |= json_object_set_new(o, "direction", json_string(ins->direction));
+    rc |= json_object_set_new(o, "bcp_id", json_integer(ins->bcp_id));
+    rc |= json_object_set_new(o, "time", time_or_null(ins->time_ms));
+  }
+  json_decref(hits);
+  json_decref(hist);
+  return finish(o, rc);
+}

@@ -1,0 +1,364 @@
+/* app_test.c - unit tests of app.h: primary inspection, decisions, dispositions, watchlist
+ * replacement, on a real SQLite store in a temporary directory and real watchlist files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bmis/app.h"
+
+/* The ICAO Doc 9303 Part 4 specimen passport. */
+static const char k_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                            "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+/* A national alert list naming her (birth date and document), someone else, and a stolen
+ * document. */
+static const char k_list[] =
+    "{\"id\":\"A-1\",\"kind\":\"person\",\"names\":[\"Anna Maria ERIKSSON\"],"
+    "\"birth_dates\":[\"1974-08-12\"],\"nationalities\":[\"UTO\"],\"sex\":\"F\"}\n"
+    "{\"id\":\"A-2\",\"kind\":\"person\",\"names\":[\"Piotr KOWALCZYK\"],"
+    "\"birth_dates\":[\"1961-02-03\"]}\n"
+    "{\"id\":\"D-1\",\"kind\":\"document\",\"documents\":[{\"type\":\"P\",\"number\":\"X1234567\","
+    "\"country\":\"UTO\"}]}\n";
+static const char k_list2[] = "{\"id\":\"B-1\",\"kind\":\"person\",\"names\":[\"Piotr KOWALCZYK\"],"
+                              "\"birth_dates\":[\"1961-02-03\"]}\n";
+
+typedef struct fx {
+  char dir[64];
+  char db[128];
+  char lists[128];
+  store *st;
+  app *a;
+  app_actor officer, supervisor;
+  int64_t bcp;
+} fx;
+
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  assert_int_equal(fputs(text, f) >= 0, 1);
+  assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state) {
+  fx *f = calloc(1, sizeof *f);
+  snprintf(f->dir, sizeof f->dir, "/tmp/bmis-app-XXXXXX");
+  if (mkdtemp(f->dir) == NULL) return -1;
+  snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+  snprintf(f->lists, sizeof f->lists, "%s/lists", f->dir);
+  bm_diag d;
+  if (store_open(f->db, &f->st, &d) != BM_OK) return -1;
+  store_bcp b = {0};
+  snprintf(b.code, sizeof b.code, "UTO-A1");
+  snprintf(b.name, sizeof b.name, "Utopia Airport T1");
+  snprintf(b.country, sizeof b.country, "UTO");
+  snprintf(b.kind, sizeof b.kind, "air");
+  b.active = 1;
+  if (store_bcp_add(f->st, &b, &d) != BM_OK) return -1;
+  f->bcp = b.id;
+  for (int i = 0; i < 2; i++) {
+    store_user u = {0};
+    snprintf(u.username, sizeof u.username, i ? "sup" : "off");
+    snprintf(u.role, sizeof u.role, i ? "supervisor" : "officer");
+    snprintf(u.password_hash, sizeof u.password_hash, "x");
+    if (store_user_add(f->st, &u, &d) != BM_OK) return -1;
+    app_actor *ac = i ? &f->supervisor : &f->officer;
+    ac->user_id = u.id;
+    snprintf(ac->name, sizeof ac->name, "%s", u.username);
+    snprintf(ac->role, sizeof ac->role, "%s", u.role);
+    snprintf(ac->source_addr, sizeof ac->source_addr, "127.0.0.1");
+  }
+  /* The list as an administrator would have loaded it: a file and a version in the store. */
+  char path[192];
+  snprintf(path, sizeof path, "%s/national.jsonl", f->dir);
+  write_text(path, k_list);
+  store_watchlist w = {0};
+  snprintf(w.name, sizeof w.name, "national");
+  snprintf(w.kind, sizeof w.kind, "national");
+  if (store_watchlist_put(f->st, &w, &d) != BM_OK) return -1;
+  store_watchlist_version v = {0};
+  v.watchlist_id = w.id;
+  snprintf(v.version, sizeof v.version, "1");
+  v.entry_count = 3;
+  snprintf(v.path, sizeof v.path, "%s", path);
+  snprintf(v.file_sha256, sizeof v.file_sha256, "%064d", 0);
+  if (store_watchlist_version_add(f->st, &v, &d) != BM_OK) return -1;
+  app_config cfg = {f->lists, "UTO", NULL, 0.0f};
+  bm_diag warn;
+  if (app_new(f->st, &cfg, &f->a, &warn, &d) != BM_OK) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx *f = *state;
+  app_free(f->a);
+  store_free(f->st);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (system(cmd) != 0) return -1;
+  free(f);
+  return 0;
+}
+
+static app_inspect_in inspect_in(const fx *f, const char *direction) {
+  app_inspect_in in = {0};
+  in.mrz = k_mrz;
+  in.bcp_id = f->bcp;
+  in.direction = direction;
+  return in;
+}
+
+static void test_app_inspection_hits_history_and_audit(void **state) {
+  fx *f = *state;
+  app_inspect_in in = inspect_in(f, "entry");
+  app_inspection ins;
+  bm_diag d;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_true(ins.from_mrz);
+  assert_int_equal(ins.doc.format, MRZ_FORMAT_TD3);
+  assert_string_equal(ins.traveller.surname, "ERIKSSON");
+  assert_string_equal(ins.traveller.given_names, "ANNA MARIA");
+  assert_string_equal(ins.traveller.birth_date, "1974-08-12");
+  assert_string_equal(ins.document.number, "L898902C3");
+  assert_true(ins.new_traveller);
+  assert_int_equal(ins.nhits, 1);
+  assert_string_equal(ins.hits[0].entry->id, "A-1");
+  assert_true(ins.hits[0].score >= WL_DEFAULT_THRESHOLD);
+  assert_true(ins.hit_list_ids[0] > 0);
+  assert_int_equal(ins.nhistory, 0);
+  /* A Utopian at a Utopian border: exempt from the stay rule. */
+  assert_true(ins.stay_applies);
+  assert_false(ins.stay.limited);
+  int64_t tid = ins.traveller.id, did = ins.document.id;
+  app_inspection_release(f->a, &ins);
+
+  /* The decision: refused with an Annex V code, then the history shows it. */
+  const char *codes[] = {"E"};
+  app_crossing_in ci = {0};
+  ci.traveller_id = tid;
+  ci.document_id = did;
+  ci.bcp_id = f->bcp;
+  ci.direction = "entry";
+  ci.decision = "refused";
+  ci.refusal_codes = codes;
+  ci.nrefusal_codes = 1;
+  store_crossing c;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_OK);
+  assert_true(c.id > 0);
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_false(ins.new_traveller);
+  assert_int_equal(ins.traveller.id, tid);
+  assert_int_equal(ins.nhistory, 1);
+  assert_string_equal(ins.history[0].decision, "refused");
+  assert_string_equal(ins.history[0].refusal_codes[0], "E");
+  app_inspection_release(f->a, &ins);
+
+  /* A refusal without a code, an unknown code, a referral without a reason: refused. */
+  ci.nrefusal_codes = 0;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "refusal_codes");
+  const char *bad[] = {"Z9"};
+  ci.refusal_codes = bad;
+  ci.nrefusal_codes = 1;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_ERR_INVALID);
+  ci.decision = "referred";
+  ci.nrefusal_codes = 0;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "referral_reason");
+
+  /* Every inspection and decision is in the audit trail, and the chain is intact. */
+  store_audit_filter af = {0};
+  af.action = "inspection.create";
+  store_audit_event ev[8];
+  size_t n = 0;
+  assert_int_equal(store_audit_list(app_store(f->a), &af, ev, 8, &n, &d), BM_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(ev[0].actor_name, "off");
+  store_audit_verify_result vr;
+  assert_int_equal(store_audit_verify(app_store(f->a), &vr, &d), BM_OK);
+  assert_int_equal(vr.status, STORE_AUDIT_INTACT);
+}
+
+static void test_app_referral_and_stay(void **state) {
+  fx *f = *state;
+  /* A typed document of a visa-free nationality with 80 days spent recently. */
+  app_inspect_in in = {0};
+  in.surname = "KOWALSKA";
+  in.given_names = "EWA";
+  in.birth_date = "1990-05-06";
+  in.sex = "F";
+  in.nationality = "POL";
+  in.document_number = "EE7654321";
+  in.issuing_state = "POL";
+  in.bcp_id = f->bcp;
+  in.direction = "entry";
+  int64_t now = store_now_ms(), day = 86400000LL;
+  in.time_ms = now;
+  app_inspection ins;
+  bm_diag d;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 0);
+  assert_true(ins.stay_applies);
+  assert_true(ins.stay.limited);
+  assert_int_equal(ins.stay.remaining, 90);
+  int64_t tid = ins.traveller.id, did = ins.document.id;
+  app_inspection_release(f->a, &ins);
+  /* Entered 100 days ago, left 21 days ago: 80 days counted, 10 remain. */
+  app_crossing_in ci = {0};
+  ci.traveller_id = tid;
+  ci.document_id = did;
+  ci.bcp_id = f->bcp;
+  ci.direction = "entry";
+  ci.decision = "admitted";
+  ci.time_ms = now - 100 * day;
+  store_crossing c;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_OK);
+  ci.direction = "exit";
+  ci.time_ms = now - 21 * day;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_OK);
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_int_equal(ins.stay.days_used, 80);
+  assert_int_equal(ins.stay.remaining, 10);
+  assert_int_equal(ins.nhistory, 2);
+  app_inspection_release(f->a, &ins);
+
+  /* Referred to second line, resolved by a supervisor as admitted. */
+  ci.direction = "entry";
+  ci.decision = "referred";
+  ci.referral_reason = "purpose of stay unclear";
+  ci.time_ms = 0;
+  int64_t rid = 0;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, &rid, &d), BM_OK);
+  assert_true(rid > 0);
+  store_referral r;
+  assert_int_equal(app_referral_resolve(f->a, &f->supervisor, rid, "admitted", NULL, 0, "", &r, &d),
+                   BM_ERR_INVALID); /* no reason */
+  assert_string_equal(d.field, "notes");
+  assert_int_equal(app_referral_resolve(f->a, &f->supervisor, rid, "admitted", NULL, 0,
+                                        "invitation letter checked", &r, &d),
+                   BM_OK);
+  assert_string_equal(r.status, "resolved");
+  assert_string_equal(r.outcome, "admitted");
+  assert_int_equal(
+      app_referral_resolve(f->a, &f->supervisor, rid, "admitted", NULL, 0, "again", &r, &d),
+      BM_ERR_INVALID);
+  assert_string_equal(d.field, "status");
+  store_traveller t;
+  store_crossing cs[8];
+  size_t ncs = 0, ndocs = 0;
+  store_document docs[2];
+  assert_int_equal(
+      app_traveller_read(f->a, &f->supervisor, tid, &t, docs, 2, &ndocs, cs, 8, &ncs, &d), BM_OK);
+  assert_int_equal(ncs, 4); /* entry, exit, referred, admitted by second line */
+  assert_string_equal(cs[0].decision, "admitted");
+}
+
+static void test_app_disposition_and_replacement(void **state) {
+  fx *f = *state;
+  app_inspect_in in = inspect_in(f, "entry");
+  app_inspection ins;
+  bm_diag d;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 1);
+  char key[WL_TRAVELLER_KEY_BYTES_MAX];
+  snprintf(key, sizeof key, "%s", ins.traveller_key);
+  int64_t list_id = ins.hit_list_ids[0];
+  app_inspection_release(f->a, &ins);
+  store_disposition disp;
+  assert_int_equal(
+      app_disposition_add(f->a, &f->supervisor, key, list_id, "A-1", "false_hit", "", &disp, &d),
+      BM_ERR_INVALID); /* a reason is required */
+  assert_int_equal(app_disposition_add(f->a, &f->supervisor, key, list_id, "A-1", "false_hit",
+                                       "namesake: different mother's name", &disp, &d),
+                   BM_OK);
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 0); /* remembered */
+  app_inspection_release(f->a, &ins);
+
+  /* A new version of the list, without her: swapped in while an inspection holds the old one,
+   * whose hits stay readable. */
+  app_inspect_in typed = {0};
+  typed.surname = "KOWALCZYK";
+  typed.given_names = "PIOTR";
+  typed.birth_date = "1961-02-03";
+  typed.document_number = "AB1";
+  typed.issuing_state = "POL";
+  typed.bcp_id = f->bcp;
+  typed.direction = "exit";
+  app_inspection held;
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &held, &d), BM_OK);
+  assert_int_equal(held.nhits, 1);
+  app_list_info info;
+  assert_int_equal(app_watchlist_replace(f->a, &f->supervisor, "national", "national", "2",
+                                         "national.jsonl", k_list2, strlen(k_list2), &info, &d),
+                   BM_OK);
+  assert_int_equal(info.entries, 1);
+  assert_string_equal(held.hits[0].entry->id, "A-2"); /* the old snapshot is still alive */
+  app_inspection_release(f->a, &held);
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 1);
+  assert_string_equal(ins.hits[0].entry->id, "B-1");
+  app_inspection_release(f->a, &ins);
+  /* A broken file changes nothing, and says where it broke (line 1). */
+  assert_int_equal(app_watchlist_replace(f->a, &f->supervisor, "national", "national", "3",
+                                         "national.jsonl", "{\"id\":", 7, &info, &d),
+                   BM_ERR_INVALID);
+  assert_int_equal(d.line, 1);
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 1);
+  app_inspection_release(f->a, &ins);
+  app_list_info lists[4];
+  size_t nl = 0;
+  assert_int_equal(app_watchlists(f->a, lists, 4, &nl, &d), BM_OK);
+  assert_int_equal(nl, 1);
+  assert_string_equal(lists[0].version, "2");
+  assert_true(lists[0].in_use);
+  /* Bad names never reach the file system. */
+  assert_int_equal(app_watchlist_replace(f->a, &f->supervisor, "../x", "national", NULL, NULL,
+                                         k_list2, strlen(k_list2), &info, &d),
+                   BM_ERR_INVALID);
+}
+
+static void test_app_bad_input(void **state) {
+  fx *f = *state;
+  app_inspect_in in = inspect_in(f, "sideways");
+  app_inspection ins;
+  bm_diag d;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "direction");
+  in = inspect_in(f, "entry");
+  in.bcp_id = 999;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "bcp_id");
+  in = inspect_in(f, "entry");
+  in.mrz = "HELLO WORLD";
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "mrz");
+  app_inspect_in typed = {0};
+  typed.surname = "X";
+  typed.bcp_id = f->bcp;
+  typed.direction = "entry";
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &ins, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "document_number");
+  typed.document_number = "1";
+  typed.issuing_state = "UTO";
+  typed.birth_date = "1990-02-30";
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &ins, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "birth_date");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_app_inspection_hits_history_and_audit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_referral_and_stay, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_disposition_and_replacement, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_bad_input, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
