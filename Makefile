@@ -1,5 +1,5 @@
 # openbmis - the commands the README tells people to run. CMake does the real work.
-#   make run    install dependencies, build, start the main job
+#   make run    install dependencies, build, start the server on a demo database
 #   make test   install dependencies, build, run every test suite (plain and ASan+UBSan)
 #   make bench  build and run the benchmarks with their peers
 #   make fuzz   build the libFuzzer harnesses with clang and run each for FUZZ_SECONDS
@@ -22,8 +22,13 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: the server on an SQLite database with demo data (created on the first run; delete
+# $(DB) and $(DB).* to start again). LISTEN=0.0.0.0:8080 to serve beyond this machine.
+DB     ?= bmis.db
+LISTEN ?= 127.0.0.1:8080
 run: build
-	./$(BUILD)/bmis --help
+	@test -f $(DB) || ./$(BUILD)/bmis demo --db $(DB)
+	./$(BUILD)/bmis serve --db $(DB) --listen $(LISTEN) --home-state UTO
 
 test: build
 	$(MAKE) --no-print-directory test-plain test-asan

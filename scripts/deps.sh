@@ -15,7 +15,7 @@ pkgs=(
   libsqlite3-dev                         # the default store (SQLite, WAL)
   libsodium-dev                          # Argon2id password hashes, SHA-256 of the audit chain
   libmicrohttpd-dev                      # bmis serve (HTTP)
-  curl                                   # HTTP tests against a running bmis serve
+  curl jq                                # HTTP tests against a running bmis serve
   clang libclang-rt-14-dev               # libFuzzer harnesses (make fuzz)
 )
 # Node.js runs the benchmark peers (npm packages); the machine image may already ship it.

@@ -110,7 +110,7 @@ typedef struct app_inspection {
   char traveller_key[WL_TRAVELLER_KEY_BYTES_MAX];
   size_t nhistory;
   store_crossing history[APP_HISTORY_MAX]; /* newest first */
-  bool stay_applies;                       /* an entry: the stay rule was evaluated */
+  bool stay_applies; /* the stay rule was evaluated: an entry, or an exit ending a recorded stay */
   stay_result stay;
   bool stay_rule_listed; /* the nationality has its own rule (else the policy's default) */
   char direction[STORE_CODE_BYTES_MAX];
@@ -146,7 +146,7 @@ bm_err app_crossing_record(app *a, const app_actor *by, const app_crossing_in *i
                            store_crossing *out, int64_t *referral_id, bm_diag *diag);
 
 /* Resolve a referral: outcome "admitted" or "refused" (refusal codes then required and a refused
- * exit/entry crossing recorded), notes optional. Audited. */
+ * exit/entry crossing recorded); notes (the reason) required. Audited. */
 bm_err app_referral_resolve(app *a, const app_actor *by, int64_t referral_id, const char *outcome,
                             const char *const *refusal_codes, size_t ncodes, const char *notes,
                             store_referral *out, bm_diag *diag);

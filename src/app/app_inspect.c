@@ -5,6 +5,7 @@
  * crossings and, for an entry, the stay calculation over the recorded stays. It records the
  * traveller and the document (the crossing that follows refers to them) and one audit event.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,10 +137,14 @@ static wl_query make_query(const app_inspection *out) {
     q.birth.month = bd.month;
     q.birth.day = bd.day;
   }
-  q.nationality = t->nationality[0] ? t->nationality : NULL;
+  /* Lists give alpha-3 codes; the MRZ writes Germany as D: compare like with like. */
+  q.nationality =
+      t->nationality[0] ? wl_country_code(t->nationality, strlen(t->nationality)) : NULL;
   q.sex = (t->sex[0] == 'M' || t->sex[0] == 'F') ? t->sex[0] : 0;
   q.document_number = out->document.number;
-  q.document_country = out->document.issuing_state;
+  q.document_country =
+      wl_country_code(out->document.issuing_state, strlen(out->document.issuing_state));
+  if (q.document_country == NULL) q.document_country = out->document.issuing_state;
   q.document_type = out->document.doc_type;
   return q;
 }
@@ -217,8 +222,10 @@ static size_t stays_of(const store_crossing *c, size_t n, stay_stay *out, long t
   return k;
 }
 
+/* The stay rule: at an entry, for the stay that begins; at an exit, for the stay that ends (an
+ * overstay shows there), when one is recorded as ongoing. */
 static bm_err stay_calc(app *a, app_inspection *out, bm_diag *diag) {
-  if (strcmp(out->direction, "entry") != 0) return BM_OK;
+  bool entry = strcmp(out->direction, "entry") == 0;
   store_crossing *c = malloc(APP_STAYS_MAX * sizeof *c);
   stay_stay *stays = malloc(APP_STAYS_MAX * sizeof *stays);
   bm_err err = BM_OK;
@@ -232,11 +239,14 @@ static bm_err stay_calc(app *a, app_inspection *out, bm_diag *diag) {
       size_t ns = stays_of(c, n, stays, today);
       /* An entry recorded while the last stay is still open: that stay is the one assessed. */
       stay_query q = stay_query_make(today);
-      q.entry = ns > 0 && stays[ns - 1].exit == STAY_DAY_NONE ? stays[ns - 1].entry : today;
+      bool ongoing = ns > 0 && stays[ns - 1].exit == STAY_DAY_NONE;
+      q.entry = ongoing ? stays[ns - 1].entry : today;
+      if (!entry && !ongoing) ns = SIZE_MAX; /* an exit without a recorded entry: nothing to say */
       const stay_rule *rule =
           stay_policy_lookup(&a->stay, out->traveller.nationality, &out->stay_rule_listed);
       bm_diag d;
-      out->stay_applies = stay_evaluate(rule, stays, ns, &q, &out->stay, &d) == BM_OK;
+      out->stay_applies =
+          ns != SIZE_MAX && stay_evaluate(rule, stays, ns, &q, &out->stay, &d) == BM_OK;
     }
   }
   free(c);
@@ -344,8 +354,8 @@ bm_err app_crossing_record(app *a, const app_actor *by, const app_crossing_in *i
     if (err == BM_OK) err = store_referral_open(a->st, &r, diag);
     if (err == BM_OK && referral_id != NULL) *referral_id = r.id;
   }
-  char object[32];
-  snprintf(object, sizeof object, "%lld", (long long)out->id);
+  char object[32] = ""; /* a failed write has no id (a rolled-back insert's is reused) */
+  if (err == BM_OK) snprintf(object, sizeof object, "%lld", (long long)out->id);
   bm_err aerr = app_audit(a, by, "crossing.create", "crossing", object, dec,
                           err == BM_OK ? "ok" : "failed", err == BM_OK ? diag : NULL);
   return err != BM_OK ? err : aerr;

@@ -649,9 +649,9 @@ void http_api_audit_verify(http_req *req, http_resp *resp) {
   }
   reply(resp, 200,
         json_pack("{s:b, s:s, s:I, s:o, s:s}", "intact", r.status == STORE_AUDIT_INTACT, "status",
-                  store_audit_break_name(r.status), (json_int_t)r.records, "first_bad_id",
-                  r.first_bad_id ? json_integer(r.first_bad_id) : json_null(), "head_hash",
-                  r.head_hash));
+                  store_audit_break_name(r.status), "records", (json_int_t)r.records,
+                  "first_bad_id", r.first_bad_id ? json_integer(r.first_bad_id) : json_null(),
+                  "head_hash", r.head_hash));
 }
 
 /* ---- Users ---- */

@@ -228,6 +228,13 @@ static void test_app_referral_and_stay(void **state) {
   assert_int_equal(ins.nhistory, 2);
   app_inspection_release(f->a, &ins);
 
+  /* At an exit with no recorded ongoing stay there is nothing to calculate. */
+  in.direction = "exit";
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_false(ins.stay_applies);
+  app_inspection_release(f->a, &ins);
+  in.direction = "entry";
+
   /* Referred to second line, resolved by a supervisor as admitted. */
   ci.direction = "entry";
   ci.decision = "referred";
@@ -257,6 +264,13 @@ static void test_app_referral_and_stay(void **state) {
       app_traveller_read(f->a, &f->supervisor, tid, &t, docs, 2, &ndocs, cs, 8, &ncs, &d), BM_OK);
   assert_int_equal(ncs, 4); /* entry, exit, referred, admitted by second line */
   assert_string_equal(cs[0].decision, "admitted");
+  /* Now in the country (entered today): at the exit the stay that ends is assessed. */
+  in.direction = "exit";
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_true(ins.stay_applies);
+  assert_true(ins.stay.ongoing);
+  assert_false(ins.stay.overstay);
+  app_inspection_release(f->a, &ins);
 }
 
 static void test_app_disposition_and_replacement(void **state) {

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# End-to-end tests of the REST API: a real `bmis serve` on loopback over a real SQLite demo
+# database, driven with curl (and jq to read the answers). The booth's story: sign in, inspect a
+# document that hits a watchlist, refuse entry with an Annex V code, read the history; then the
+# rules around it: permissions per role, CSRF for browser sessions, validation problems, second
+# line, false-hit dispositions, watchlist replacement, audit trail, sign-out.
+# usage: api.sh PATH/TO/bmis
+set -u
+BMIS=${1:?path to bmis}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA="$HERE/../../demo"
+TMP=$(mktemp -d)
+PID=
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+fails=0; passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+CURL=(curl -s -S --max-time 20)
+check() { # name want got
+  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', want '$2'"; fi
+}
+
+# 1. A demo database (small, fixed seed and date) and the server on a free port.
+if ! "$BMIS" demo --db "$TMP/bmis.db" --data "$DATA" --seed 7 --end-date 2026-06-30 \
+  --travellers 300 >"$TMP/demo.out" 2>&1; then
+  bad "bmis demo failed: $(tail -3 "$TMP/demo.out")"
+  echo "$passes passed, $fails failed"
+  exit 1
+fi
+"$BMIS" serve --db "$TMP/bmis.db" --listen 127.0.0.1:0 --threads 2 --home-state UTO \
+  --no-access-log 2>"$TMP/err" &
+PID=$!
+URL=
+for _ in $(seq 1 300); do # up to 30 s (an ASan build loads the lists slowly)
+  URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$TMP/err" | head -1)
+  [ -n "$URL" ] && break
+  kill -0 "$PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$URL" ]; then
+  bad "server did not start: $(cat "$TMP/err")"
+  echo "$passes passed, $fails failed"
+  exit 1
+fi
+grep -q 'watchlist national (national) version demo-2026.1: 200 entries' "$TMP/err" && ok ||
+  bad "the national list was not loaded: $(cat "$TMP/err")"
+
+# post PATH JSON [curl args...] -> body in $TMP/b, status echoed
+post() {
+  local path=$1 body=$2
+  shift 2
+  "${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary "$body" "$@" "$URL$path"
+}
+get() {
+  local path=$1
+  shift
+  "${CURL[@]}" -o "$TMP/b" -w '%{http_code}' "$@" "$URL$path"
+}
+signin() { # user password -> bearer token
+  post /api/v1/sessions "{\"username\":\"$1\",\"password\":\"$2\",\"kind\":\"api\"}" >/dev/null
+  jq -r '.token // empty' "$TMP/b"
+}
+try_mrz() { jq -c --arg l "$1" 'select(.label == $l) | .mrz' "$TMP/bmis.db.try.jsonl"; }
+
+# 2. Sign in (API token); wrong passwords are refused alike.
+OFF=$(signin officer1 officer-demo-2026)
+[ -n "$OFF" ] && ok || bad "officer sign-in gave no token: $(cat "$TMP/b")"
+check "wrong password" 401 "$(post /api/v1/sessions '{"username":"officer1","password":"wrong-password-1","kind":"api"}')"
+check "unknown user" 401 "$(post /api/v1/sessions '{"username":"nobody","password":"wrong-password-1","kind":"api"}')"
+check "refusal is problem+json" "Sign-in refused" "$(jq -r .title "$TMP/b")"
+AUTH=(-H "Authorization: Bearer $OFF")
+
+# 3. Inspect the try set's national-alert passport: one hit with reasons.
+MRZ=$(try_mrz national-alert)
+ENTRY=$(jq -r 'select(.label == "national-alert") | .entry_id' "$TMP/bmis.db.try.jsonl")
+check "inspection" 200 "$(post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"entry\"}" "${AUTH[@]}")"
+check "document check valid" true "$(jq -r .document_check.valid "$TMP/b")"
+check "hit on the national list" "national $ENTRY" "$(jq -r '.hits[0] | "\(.list) \(.entry_id)"' "$TMP/b")"
+jq -e '.hits[0].reasons | index("birth_date exact")' "$TMP/b" >/dev/null && ok || bad "hit reasons: $(jq -c .hits "$TMP/b")"
+jq -e '.hits[0].reasons | map(select(startswith("nationality differs"))) | length == 0' "$TMP/b" >/dev/null &&
+  ok || bad "the MRZ's D must meet the list's DEU: $(jq -c .hits[0].reasons "$TMP/b")"
+check "stay calculated for an entry" true "$(jq -r '.stay != null' "$TMP/b")"
+TID=$(jq -r .traveller.id "$TMP/b")
+DID=$(jq -r .document.id "$TMP/b")
+KEY=$(jq -r .traveller_key "$TMP/b")
+LIST_ID=$(jq -r .hits[0].watchlist_id "$TMP/b")
+NHIST=$(jq -r '.history | length' "$TMP/b")
+
+# 4. Refuse entry: a code is required and must exist; then it is in the history.
+check "refusal without code" 422 "$(post /api/v1/crossings "{\"traveller_id\":$TID,\"document_id\":$DID,\"bcp_id\":1,\"direction\":\"entry\",\"decision\":\"refused\"}" "${AUTH[@]}")"
+check "problem names the field" refusal_codes "$(jq -r '.errors[0].field' "$TMP/b")"
+check "unknown code" 422 "$(post /api/v1/crossings "{\"traveller_id\":$TID,\"document_id\":$DID,\"bcp_id\":1,\"direction\":\"entry\",\"decision\":\"refused\",\"refusal_codes\":[\"Q\"]}" "${AUTH[@]}")"
+check "refusal" 201 "$(post /api/v1/crossings "{\"traveller_id\":$TID,\"document_id\":$DID,\"bcp_id\":1,\"direction\":\"entry\",\"decision\":\"refused\",\"refusal_codes\":[\"H\"],\"remarks\":\"national alert\"}" "${AUTH[@]}")"
+CID=$(jq -r .crossing.id "$TMP/b")
+check "history" 200 "$(get "/api/v1/travellers/$TID" "${AUTH[@]}")"
+check "newest crossing is the refusal" "$CID refused H" "$(jq -r '.crossings[0] | "\(.id) \(.decision) \(.refusal_codes[0])"' "$TMP/b")"
+check "history grew" $((NHIST + 1)) "$(jq -r '.crossings | length' "$TMP/b")"
+check "unknown traveller" 404 "$(get /api/v1/travellers/99999999 "${AUTH[@]}")"
+
+# 5. Malformed and invalid requests: problems that say where.
+check "malformed JSON" 400 "$(post /api/v1/inspections '{"mrz": ' "${AUTH[@]}")"
+check "malformed JSON line" 1 "$(jq -r '.errors[0].line' "$TMP/b")"
+check "bad direction" 422 "$(post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"up\"}" "${AUTH[@]}")"
+check "bad direction field" direction "$(jq -r '.errors[0].field' "$TMP/b")"
+check "typed document" 200 "$(post /api/v1/inspections '{"document":{"surname":"NOVAK","given_names":"JANA","birth_date":"1990-01-02","nationality":"CZE","document_number":"40000001","issuing_state":"CZE"},"bcp_id":2,"direction":"entry"}' "${AUTH[@]}")"
+check "typed document has no MRZ check" null "$(jq -r .document_check "$TMP/b")"
+
+# 6. Permissions: an officer may not read the audit trail nor upload lists; the DPO may audit.
+check "officer reads audit" 403 "$(get /api/v1/audit "${AUTH[@]}")"
+check "no credentials" 401 "$(get /api/v1/travellers/1)"
+DPO=$(signin dpo dpo-demo-2026)
+check "dpo reads audit" 200 "$(get "/api/v1/audit?action=crossing.create&object_id=$CID" -H "Authorization: Bearer $DPO")"
+jq -e --arg c "$CID" '.events | map(select(.object_id == $c and .actor == "officer1")) | length == 1' "$TMP/b" >/dev/null &&
+  ok || bad "the refusal is not in the audit trail: $(cat "$TMP/b")"
+check "audit chain" 200 "$(get /api/v1/audit/verify -H "Authorization: Bearer $DPO")"
+check "audit chain intact" true "$(jq -r .intact "$TMP/b")"
+check "dpo may not inspect" 403 "$(post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"entry\"}" -H "Authorization: Bearer $DPO")"
+check "denied access audited" 200 "$(get '/api/v1/audit?action=access.denied&limit=500' -H "Authorization: Bearer $DPO")"
+jq -e '.events | map(select(.actor == "dpo")) | length >= 1' "$TMP/b" >/dev/null && ok || bad "access.denied not audited"
+
+# 7. A browser session: cookie plus CSRF token for changes.
+post /api/v1/sessions '{"username":"officer2","password":"officer-demo-2026"}' -c "$TMP/jar" >/dev/null
+CSRF=$(jq -r .csrf_token "$TMP/b")
+grep -q 'bmis_session' "$TMP/jar" && ok || bad "no session cookie"
+check "cookie read" 200 "$(get /api/v1/me -b "$TMP/jar")"
+check "cookie change without CSRF" 403 "$(post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"entry\"}" -b "$TMP/jar")"
+check "cookie change with CSRF" 200 "$(post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"entry\"}" -b "$TMP/jar" -H "X-CSRF-Token: $CSRF")"
+check "a browser token is no bearer token" 401 "$(get /api/v1/me -H "Authorization: Bearer $(awk '$6 == "bmis_session" { print $7 }' "$TMP/jar")")"
+
+# 8. Second line: refer, list, resolve (supervisor only, notes required).
+check "referral" 201 "$(post /api/v1/crossings "{\"traveller_id\":$TID,\"bcp_id\":1,\"direction\":\"entry\",\"decision\":\"referred\",\"referral_reason\":\"check the alert\"}" "${AUTH[@]}")"
+RID=$(jq -r .referral_id "$TMP/b")
+check "open referrals" 200 "$(get /api/v1/referrals "${AUTH[@]}")"
+jq -e --argjson r "$RID" '.referrals | map(select(.id == $r)) | length == 1' "$TMP/b" >/dev/null && ok || bad "referral not listed"
+check "officer may not resolve" 403 "$(post "/api/v1/referrals/$RID/resolve" '{"outcome":"refused","refusal_codes":["H"],"notes":"x"}' "${AUTH[@]}")"
+SUP=$(signin supervisor supervisor-demo-2026)
+check "resolve without notes" 422 "$(post "/api/v1/referrals/$RID/resolve" '{"outcome":"admitted"}' -H "Authorization: Bearer $SUP")"
+check "resolve" 200 "$(post "/api/v1/referrals/$RID/resolve" '{"outcome":"refused","refusal_codes":["H"],"notes":"alert confirmed by the issuing unit"}' -H "Authorization: Bearer $SUP")"
+check "resolved" "resolved refused" "$(jq -r '.referral | "\(.status) \(.outcome)"' "$TMP/b")"
+check "resolve twice" 409 "$(post "/api/v1/referrals/$RID/resolve" '{"outcome":"admitted","notes":"again"}' -H "Authorization: Bearer $SUP")"
+
+# 9. A verified false hit is not raised again for this traveller.
+check "disposition" 201 "$(post /api/v1/dispositions "{\"traveller_key\":\"$KEY\",\"watchlist_id\":$LIST_ID,\"entry_id\":\"$ENTRY\",\"decision\":\"false_hit\",\"reason\":\"namesake: different place of birth\"}" -H "Authorization: Bearer $SUP")"
+post /api/v1/inspections "{\"mrz\":$MRZ,\"bcp_id\":1,\"direction\":\"entry\"}" "${AUTH[@]}" >/dev/null
+check "hit remembered as false" 0 "$(jq -r --arg e "$ENTRY" '.hits | map(select(.entry_id == $e)) | length' "$TMP/b")"
+
+# 10. Watchlist replacement by an administrator: swapped in, a broken file refused.
+ADM=$(signin admin admin-demo-2026)
+printf '%s\n' '{"id":"T-1","kind":"person","names":["Zebulon QUIXOTE-TESTPERSON"],"birth_dates":["1950-01-01"]}' >"$TMP/new.jsonl"
+check "upload" 200 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PUT --data-binary "@$TMP/new.jsonl" -H "Authorization: Bearer $ADM" "$URL/api/v1/watchlists/national?kind=national&version=test-2&filename=n.jsonl")"
+check "new version in use" "test-2 1 true" "$(jq -r '.watchlist | "\(.version) \(.entries) \(.in_use)"' "$TMP/b")"
+check "inspect against the new list" 200 "$(post /api/v1/inspections '{"document":{"surname":"QUIXOTE-TESTPERSON","given_names":"ZEBULON","birth_date":"1950-01-01","document_number":"Z1","issuing_state":"UTO"},"bcp_id":1,"direction":"exit"}' "${AUTH[@]}")"
+check "hit on the new list" T-1 "$(jq -r '.hits[0].entry_id' "$TMP/b")"
+printf '{"id":\n' >"$TMP/broken.jsonl"
+check "broken upload" 422 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PUT --data-binary "@$TMP/broken.jsonl" -H "Authorization: Bearer $ADM" "$URL/api/v1/watchlists/national?filename=n.jsonl")"
+check "broken upload names the line" 1 "$(jq -r '.errors[0].line' "$TMP/b")"
+check "officer may not upload" 403 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PUT --data-binary "@$TMP/new.jsonl" "${AUTH[@]}" "$URL/api/v1/watchlists/national")"
+
+# 11. Sign-out ends the token.
+check "sign out" 200 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X DELETE "${AUTH[@]}" "$URL/api/v1/sessions/current")"
+check "token dead" 401 "$(get /api/v1/me "${AUTH[@]}")"
+
+# 12. SIGTERM: a graceful stop, and the audit chain still verifies from the command line.
+kill -TERM "$PID"
+wait "$PID"
+check "exit after SIGTERM" 0 "$?"
+PID=
+"$BMIS" audit verify --db "$TMP/bmis.db" >"$TMP/v" 2>&1
+check "bmis audit verify" 0 "$?"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
