@@ -163,6 +163,25 @@ bm_err app_traveller_read(app *a, const app_actor *by, int64_t id, store_travell
                           store_crossing *crossings, size_t cross_cap, size_t *ncross,
                           bm_diag *diag);
 
+/* ---- Overstayers ---- */
+
+/* Travellers in the country examined by one overstayers report. */
+#define APP_OPEN_STAYS_MAX 20000
+
+typedef struct app_overstayer {
+  store_traveller traveller;
+  int64_t entry_ms; /* the entry of the stay that is too long */
+  stay_result stay; /* at today: verdict, days used, overstay days */
+  bool listed_rule; /* the nationality has its own rule */
+} app_overstayer;
+
+/* Travellers in the country (their latest admitted crossing is an entry at or after since_ms)
+ * whose stay is over their rule's limit on today_ms (0 = now): up to cap, earliest entry first;
+ * *examined receives how many stays were checked (at most APP_OPEN_STAYS_MAX). Audited as
+ * "overstayers.list". */
+bm_err app_overstayers(app *a, const app_actor *by, int64_t since_ms, int64_t today_ms,
+                       app_overstayer *out, size_t cap, size_t *n, size_t *examined, bm_diag *diag);
+
 /* Append an audit event for actor (source address, action, object, reason, outcome). */
 bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,
                  const char *object_id, const char *reason, const char *outcome, bm_diag *diag);

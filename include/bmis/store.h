@@ -317,6 +317,19 @@ bm_err store_referral_open(store *s, store_referral *r, bm_diag *diag);
 bm_err store_referral_resolve(store *s, int64_t id, int64_t by_user, int64_t now_ms,
                               const char *outcome, const char *notes, bm_diag *diag);
 bm_err store_referral_get(store *s, int64_t id, store_referral *out, bm_diag *diag);
+/* ---- Stays not yet ended ----
+ * A traveller whose latest admitted crossing is an entry is in the country. */
+typedef struct store_open_stay {
+  int64_t traveller_id;
+  int64_t crossing_id; /* the admitted entry */
+  int64_t entry_ms;
+  char nationality[STORE_COUNTRY_BYTES_MAX];
+} store_open_stay;
+/* Up to cap travellers in the country who entered at or after since_ms, earliest entry first.
+ * Scans the admitted entries since since_ms (a report, not for the booth's path). */
+bm_err store_open_stay_list(store *s, int64_t since_ms, store_open_stay *out, size_t cap, size_t *n,
+                            bm_diag *diag);
+
 /* Up to cap open referrals at bcp_id (0 = all BCPs), oldest first. */
 bm_err store_referral_list_open(store *s, int64_t bcp_id, store_referral *out, size_t cap,
                                 size_t *n, bm_diag *diag);

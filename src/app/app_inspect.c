@@ -434,6 +434,59 @@ bm_err app_disposition_add(app *a, const app_actor *by, const char *traveller_ke
   return err != BM_OK ? err : aerr;
 }
 
+bm_err app_overstayers(app *a, const app_actor *by, int64_t since_ms, int64_t today_ms,
+                       app_overstayer *out, size_t cap, size_t *n, size_t *examined,
+                       bm_diag *diag) {
+  if (a == NULL || by == NULL || n == NULL || (out == NULL && cap > 0))
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_overstayers: NULL argument");
+  *n = 0;
+  if (examined != NULL) *examined = 0;
+  if (today_ms == 0) today_ms = store_now_ms();
+  long today = day_of_ms(today_ms);
+  store_open_stay *open = malloc(APP_OPEN_STAYS_MAX * sizeof *open);
+  store_crossing *c = malloc(APP_STAYS_MAX * sizeof *c);
+  stay_stay *stays = malloc(APP_STAYS_MAX * sizeof *stays);
+  size_t nopen = 0;
+  bm_err err = BM_OK;
+  if (open == NULL || c == NULL || stays == NULL)
+    err = bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  if (err == BM_OK)
+    err = store_open_stay_list(a->st, since_ms, open, APP_OPEN_STAYS_MAX, &nopen, diag);
+  for (size_t i = 0; err == BM_OK && i < nopen && *n < cap; i++) {
+    size_t nc = 0;
+    err =
+        store_crossing_list_by_traveller(a->st, open[i].traveller_id, c, APP_STAYS_MAX, &nc, diag);
+    if (err != BM_OK) break;
+    size_t ns = stays_of(c, nc, stays, today);
+    if (ns == 0 || stays[ns - 1].exit != STAY_DAY_NONE) continue; /* a later entry not yet due */
+    bool listed = false;
+    const stay_rule *rule = stay_policy_lookup(&a->stay, open[i].nationality, &listed);
+    stay_query q = stay_query_make(today);
+    q.entry = stays[ns - 1].entry;
+    stay_result r;
+    bm_diag d;
+    if (stay_evaluate(rule, stays, ns, &q, &r, &d) != BM_OK || !r.overstay) continue;
+    app_overstayer *o = &out[*n];
+    memset(o, 0, sizeof *o);
+    size_t nd = 0;
+    err = store_traveller_get(a->st, open[i].traveller_id, &o->traveller, NULL, 0, &nd, diag);
+    if (err != BM_OK) break;
+    o->entry_ms = open[i].entry_ms;
+    o->stay = r;
+    o->listed_rule = listed;
+    (*n)++;
+  }
+  if (examined != NULL) *examined = nopen;
+  free(open);
+  free(c);
+  free(stays);
+  char why[64];
+  snprintf(why, sizeof why, "%zu overstayers of %zu stays", *n, nopen);
+  bm_err aerr = app_audit(a, by, "overstayers.list", "report", "overstayers", why,
+                          err == BM_OK ? "ok" : "failed", err == BM_OK ? diag : NULL);
+  return err != BM_OK ? err : aerr;
+}
+
 bm_err app_traveller_read(app *a, const app_actor *by, int64_t id, store_traveller *t,
                           store_document *docs, size_t docs_cap, size_t *ndocs,
                           store_crossing *crossings, size_t cross_cap, size_t *ncross,

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "bmis/json_app.h"
+#include "bmis/json_stay.h"
 #include "http/http_api.h"
 
 #define API_SEARCH_MAX    50   /* travellers returned by a search */
@@ -403,7 +404,33 @@ void http_api_crossing_create(http_req *req, http_resp *resp) {
   reply(resp, 201, body);
 }
 
-/* ---- Travellers ---- */
+/* ---- Crossings and travellers ---- */
+
+void http_api_crossing_get(http_req *req, http_resp *resp) {
+  int64_t id;
+  if (!parse_id(http_req_param(req, "id"), &id)) {
+    bad_field(resp, 404, "id", "no such crossing");
+    return;
+  }
+  app *a = app_of(req);
+  store_crossing c;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  bm_err err = store_crossing_get(app_store(a), id, &c, &d);
+  app_actor by;
+  actor_of(req, &by);
+  char object[32];
+  snprintf(object, sizeof object, "%lld", (long long)id);
+  bm_err aerr = app_audit(a, &by, "crossing.read", "crossing", object, NULL,
+                          err == BM_OK ? "ok" : (err == BM_ERR_NOTFOUND ? "not_found" : "failed"),
+                          err == BM_OK ? &d : NULL);
+  if (err == BM_OK) err = aerr;
+  if (err != BM_OK) {
+    fail(resp, err, &d);
+    return;
+  }
+  reply(resp, 200, json_pack("{s:o}", "crossing", js_crossing_encode(&c)));
+}
 
 void http_api_traveller_get(http_req *req, http_resp *resp) {
   int64_t id;
@@ -478,6 +505,47 @@ void http_api_traveller_search(http_req *req, http_resp *resp) {
     json_array_append_new(arr, js_traveller_encode(&t[i]));
   free(t);
   reply(resp, 200, arr ? json_pack("{s:o}", "travellers", arr) : NULL);
+}
+
+/* ---- Overstayers ---- */
+
+#define API_OVERSTAYERS_MAX 500
+
+void http_api_overstayers(http_req *req, http_resp *resp) {
+  const char *since = http_req_query(req, "since");
+  int64_t since_ms = store_now_ms() - 730LL * 86400000LL; /* two years back by default */
+  if (since != NULL && js_time_parse(since, &since_ms) != 0) {
+    bad_field(resp, 400, "since", "since is a date, YYYY-MM-DD");
+    return;
+  }
+  app_overstayer *o = malloc(API_OVERSTAYERS_MAX * sizeof *o);
+  size_t n = 0, examined = 0;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app_actor by;
+  actor_of(req, &by);
+  bm_err err =
+      o ? app_overstayers(app_of(req), &by, since_ms, 0, o, API_OVERSTAYERS_MAX, &n, &examined, &d)
+        : BM_ERR_NOMEM;
+  if (err != BM_OK) {
+    free(o);
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *arr = json_array();
+  char buf[32];
+  for (size_t i = 0; arr != NULL && i < n; i++) {
+    long today = (long)(store_now_ms() / 86400000LL);
+    json_array_append_new(
+        arr, json_pack("{s:o, s:s, s:o}", "traveller", js_traveller_encode(&o[i].traveller),
+                       "entry", js_time_format(o[i].entry_ms, buf), "stay",
+                       js_stay_result_encode(&o[i].stay, NULL, o[i].traveller.nationality,
+                                             o[i].listed_rule, today)));
+  }
+  free(o);
+  reply(resp, 200,
+        arr ? json_pack("{s:o, s:I}", "overstayers", arr, "stays_examined", (json_int_t)examined)
+            : NULL);
 }
 
 /* ---- Second line ---- */

@@ -24,6 +24,8 @@ void http_api_crossing_create(http_req *req, http_resp *resp);
 void http_api_traveller_get(http_req *req, http_resp *resp);
 void http_api_traveller_search(http_req *req, http_resp *resp);
 void http_api_referrals_open(http_req *req, http_resp *resp);
+void http_api_overstayers(http_req *req, http_resp *resp);
+void http_api_crossing_get(http_req *req, http_resp *resp);
 void http_api_referral_resolve(http_req *req, http_resp *resp);
 void http_api_disposition_create(http_req *req, http_resp *resp);
 void http_api_watchlists(http_req *req, http_resp *resp);

@@ -38,6 +38,8 @@ static const http_route routes[] = {
     /* ---- primary inspection and decisions ---- */
     {"POST", "/api/v1/inspections", http_api_inspection_create, "inspection.create", 0, 16384},
     {"POST", "/api/v1/crossings", http_api_crossing_create, "crossing.create", 0, 16384},
+    {"GET", "/api/v1/crossings/{id}", http_api_crossing_get, "crossing.read", 0, 0},
+    {"GET", "/api/v1/overstayers", http_api_overstayers, "traveller.read", 0, 0},
 
     /* ---- travellers ---- */
     {"GET", "/api/v1/travellers", http_api_traveller_search, "traveller.read", 0, 0},

@@ -527,6 +527,12 @@ bm_err store_referral_list_open(store *s, int64_t bcp_id, store_referral *out, s
   return s->vt->referral_list_open(s->b, bcp_id, out, cap, n, d);
 }
 
+bm_err store_open_stay_list(store *s, int64_t since_ms, store_open_stay *out, size_t cap, size_t *n,
+                            bm_diag *d) {
+  NEED(s && n && (out || cap == 0));
+  return s->vt->open_stay_list(s->b, since_ms, out, cap, n, d);
+}
+
 /* ---- Audit ---- */
 
 static void put_u64(crypto_hash_sha256_state *st, uint64_t v) {

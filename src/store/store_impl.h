@@ -96,6 +96,8 @@ typedef struct store_vtable {
   bm_err (*referral_get)(store_backend *b, int64_t id, store_referral *out, bm_diag *d);
   bm_err (*referral_list_open)(store_backend *b, int64_t bcp_id, store_referral *out, size_t cap,
                                size_t *n, bm_diag *d);
+  bm_err (*open_stay_list)(store_backend *b, int64_t since_ms, store_open_stay *out, size_t cap,
+                           size_t *n, bm_diag *d);
 
   /* The backend serialises appends, reads the previous record inside the appending transaction,
    * assigns id = previous id + 1 and computes the hash with store_audit_hash. */

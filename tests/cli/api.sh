@@ -102,6 +102,15 @@ check "newest crossing is the refusal" "$CID refused H" "$(jq -r '.crossings[0] 
 check "history grew" $((NHIST + 1)) "$(jq -r '.crossings | length' "$TMP/b")"
 check "unknown traveller" 404 "$(get /api/v1/travellers/99999999 "${AUTH[@]}")"
 
+check "crossing" 200 "$(get "/api/v1/crossings/$CID" "${AUTH[@]}")"
+check "crossing read back" "refused H" "$(jq -r '.crossing | "\(.decision) \(.refusal_codes[0])"' "$TMP/b")"
+
+# The demo's overstayer is on the overstayers list (the try set names him).
+OVER=$(jq -r 'select(.label == "overstayer") | .surname' "$TMP/bmis.db.try.jsonl")
+check "overstayers" 200 "$(get /api/v1/overstayers "${AUTH[@]}")"
+jq -e --arg s "$OVER" '.overstayers | map(select(.traveller.surname == $s and .stay.overstay != null)) | length >= 1' "$TMP/b" >/dev/null &&
+  ok || bad "overstayer $OVER not listed: $(head -c 300 "$TMP/b")"
+
 # 5. Malformed and invalid requests: problems that say where.
 check "malformed JSON" 400 "$(post /api/v1/inspections '{"mrz": ' "${AUTH[@]}")"
 check "malformed JSON line" 1 "$(jq -r '.errors[0].line' "$TMP/b")"

@@ -114,6 +114,7 @@ typedef enum sq_id {
   SQ_REF_RESOLVE,
   SQ_REF_GET,
   SQ_REF_LIST_OPEN,
+  SQ_OPEN_STAYS,
   SQ_AUDIT_LAST,
   SQ_AUDIT_INSERT,
   SQ_AUDIT_LIST,
@@ -220,6 +221,13 @@ static const char *const sq_sql[SQ_COUNT] = {
     [SQ_REF_GET] = "SELECT " REF_COLS " FROM referral WHERE id = ?",
     [SQ_REF_LIST_OPEN] = "SELECT " REF_COLS " FROM referral WHERE status = 'open' AND "
                          "(?1 = 0 OR bcp_id = ?1) ORDER BY opened_ms, id LIMIT ?2",
+    /* The latest admitted crossing of the traveller is this entry (crossing_traveller_time). */
+    [SQ_OPEN_STAYS] = "SELECT c.traveller_id, c.id, c.time_ms, t.nationality FROM crossing c "
+                      "JOIN traveller t ON t.id = c.traveller_id WHERE c.direction = 'entry' AND "
+                      "c.decision = 'admitted' AND c.time_ms >= ?1 AND NOT EXISTS (SELECT 1 FROM "
+                      "crossing x WHERE x.traveller_id = c.traveller_id AND x.decision = "
+                      "'admitted' AND (x.time_ms > c.time_ms OR (x.time_ms = c.time_ms AND x.id > "
+                      "c.id))) ORDER BY c.time_ms, c.id LIMIT ?2",
     [SQ_AUDIT_LAST] = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1",
     [SQ_AUDIT_INSERT] =
         "INSERT INTO audit_event (" AUDIT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1546,6 +1554,21 @@ static bm_err sq_referral_list_open(store_backend *b, int64_t bcp_id, store_refe
   return list_by(b, SQ_REF_LIST_OPEN, 1, bcp_id, row_referral, out, sizeof *out, cap, n, d);
 }
 
+static bm_err row_open_stay(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_open_stay *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  o->traveller_id = COL_I64(0);
+  o->crossing_id = COL_I64(1);
+  o->entry_ms = COL_I64(2);
+  COL_TEXT(3, o->nationality);
+  return bad ? too_long(d) : BM_OK;
+}
+static bm_err sq_open_stay_list(store_backend *b, int64_t since_ms, store_open_stay *out,
+                                size_t cap, size_t *n, bm_diag *d) {
+  return list_by(b, SQ_OPEN_STAYS, 1, since_ms, row_open_stay, out, sizeof *out, cap, n, d);
+}
+
 /* ---- Audit ---- */
 
 static bm_err w_audit_append(sq_conn *c, void *arg, bm_diag *d) {
@@ -1712,6 +1735,7 @@ static const store_vtable sq_vtable = {
     .referral_resolve = sq_referral_resolve,
     .referral_get = sq_referral_get,
     .referral_list_open = sq_referral_list_open,
+    .open_stay_list = sq_open_stay_list,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
     .audit_walk = sq_audit_walk,
