@@ -182,6 +182,72 @@ typedef struct app_overstayer {
 bm_err app_overstayers(app *a, const app_actor *by, int64_t since_ms, int64_t today_ms,
                        app_overstayer *out, size_t cap, size_t *n, size_t *examined, bm_diag *diag);
 
+/* ---- Recorded hits: the queue of hits awaiting a disposition ----
+ * Every inspection stores the hits it shows (store_hit_add: traveller, traveller key, list, entry,
+ * score, time of the inspection); a hit is pending while its (traveller_key, list, entry) has no
+ * disposition (app_disposition_add). */
+
+#define APP_HIT_QUEUE_MAX 1000 /* hits returned by one app_hits_list */
+
+/* Up to cap stored hits, newest first; pending_only: those without a disposition. Audited as
+ * "hit.list" (the hits name travellers). */
+bm_err app_hits_list(app *a, const app_actor *by, bool pending_only, store_hit_view *out,
+                     size_t cap, size_t *n, bm_diag *diag);
+
+/* ---- Statistics: aggregates without personal data (not audited) ---- */
+
+typedef struct app_crossing_stats {
+  store_crossing_stats range; /* the crossings of [since_ms, until_ms) */
+  /* today (the UTC day of now_ms), at the same BCP filter, whatever the range */
+  int64_t today_entry, today_exit, today_refused;
+} app_crossing_stats;
+
+/* Crossings with since_ms <= time < until_ms (at most STORE_STATS_DAYS_MAX days; days are counted
+ * from since_ms), at bcp_id (0 = all), and today's counts; now_ms 0 = now. An unknown bcp_id is
+ * BM_ERR_INVALID (field "bcp_id"). */
+bm_err app_crossing_stats_get(app *a, const app_actor *by, int64_t since_ms, int64_t until_ms,
+                              int64_t bcp_id, int64_t now_ms, app_crossing_stats *out,
+                              bm_diag *diag);
+/* Hits stored with since_ms <= time < until_ms, by list and by disposition. */
+bm_err app_hit_stats_get(app *a, const app_actor *by, int64_t since_ms, int64_t until_ms,
+                         store_hit_stats *out, bm_diag *diag);
+
+/* ---- Administration: BCPs and accounts ---- */
+
+/* Add an active BCP: code (1-15 letters, digits, '-', '_'), name, country (3 letters A-Z), kind
+ * (air, land, sea, rail, other). Audited as "bcp.create". A code that exists: BM_ERR_INVALID, field
+ * "code", a message containing "already exists". */
+bm_err app_bcp_add(app *a, const app_actor *by, const char *code, const char *name,
+                   const char *country, const char *kind, store_bcp *out, bm_diag *diag);
+
+typedef struct app_user_change {
+  int disabled;     /* 1 disable, 0 enable, -1 unchanged */
+  const char *role; /* a role name (auth.h), NULL = unchanged */
+} app_user_change;
+/* Change user_id's role and/or disabled flag. Disabling revokes the user's sessions (audited as
+ * "user.disable", enabling as "user.enable"), a role change is audited as "user.role" and applies
+ * to the user's sessions at their next request. Nobody changes their own account this way (that
+ * could leave no administrator): BM_ERR_INVALID, field "id". Unknown user: BM_ERR_NOTFOUND.
+ * *out (optional) receives the user as stored afterwards (password hash cleared). */
+bm_err app_user_update(app *a, const app_actor *by, int64_t user_id, const app_user_change *ch,
+                       store_user *out, bm_diag *diag);
+
+/* ---- Watchlist entries ---- */
+
+/* An entry of a list in use, with the snapshot that keeps it alive. */
+typedef struct app_entry_ref {
+  const wl_entry *entry;
+  int64_t watchlist_id;
+  char list[STORE_NAME_BYTES_MAX];
+  void *snapshot_;
+} app_entry_ref;
+/* The entry entry_id of the loaded list named list (the lists of the current snapshot), for the
+ * officer resolving a hit. BM_ERR_NOTFOUND when the list is not loaded or has no such entry.
+ * Audited as "watchlist_entry.read". Release *out with app_watchlist_entry_release. */
+bm_err app_watchlist_entry(app *a, const app_actor *by, const char *list, const char *entry_id,
+                           app_entry_ref *out, bm_diag *diag);
+void app_watchlist_entry_release(app *a, app_entry_ref *ref);
+
 /* Append an audit event for actor (source address, action, object, reason, outcome). */
 bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,
                  const char *object_id, const char *reason, const char *outcome, bm_diag *diag);

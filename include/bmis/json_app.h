@@ -36,6 +36,25 @@ json_t *js_hit_encode(const wl_hit *h, int64_t watchlist_id);
  * data), hits, traveller_key, history, stay (null for an exit). */
 json_t *js_inspection_encode(const app_inspection *ins);
 
+/* One stored hit of the hit queue: id, time, traveller_id, traveller_key, surname, given_names,
+ * list, watchlist_id, entry_id, score (0..1), disposition (null while pending). */
+json_t *js_hit_view_encode(const store_hit_view *h);
+/* A watchlist entry: id, kind, names, birth_dates ("1960-08-03", "1960-08", "1961", "1960/1962"),
+ * nationalities, sex (null when unknown), documents [{type, number, country}], category, notes. */
+json_t *js_wl_entry_encode(const wl_entry *e);
+/* "YYYY-MM-DD" of the UTC day holding ms into buf (at least 11 bytes). */
+char *js_date_format(int64_t ms, char buf[32]);
+
+/* Nationalities listed apart by js_crossing_stats_encode; the others are added up as "other". */
+#define JS_STATS_NATIONALITIES_TOP 20
+/* GET /api/v1/stats/crossings: from, to (the range's first and last day), total, by_day (every day
+ * of the range), by_bcp, by_direction, by_decision, by_nationality, by_sex, refusals_by_code,
+ * today. since_ms is the range's start (midnight UTC). */
+json_t *js_crossing_stats_encode(const app_crossing_stats *s, int64_t since_ms);
+/* GET /api/v1/stats/hits: from, to (days of since_ms and of until_ms - 1 ms), total, by_list,
+ * dispositions {false_hit, true_hit, pending}. */
+json_t *js_hit_stats_encode(const store_hit_stats *s, int64_t since_ms, int64_t until_ms);
+
 #ifdef __cplusplus
 }
 #endif

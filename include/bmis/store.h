@@ -275,11 +275,31 @@ typedef struct store_hit {
   char traveller_key[STORE_KEY_BYTES_MAX];
   int64_t watchlist_id;
   char entry_id[STORE_ENTRY_ID_BYTES_MAX];
-  int score_permille; /* 0..1000 */
-  int64_t created_ms;
+  int score_permille;   /* 0..1000 */
+  int64_t created_ms;   /* when the traveller was screened; 0 = now */
+  int64_t traveller_id; /* the traveller screened; 0 = unknown (hits stored before schema 2) */
 } store_hit;
+/* Add h (through group commit); fills h->id. An unknown watchlist, crossing or traveller is
+ * BM_ERR_INVALID. */
 bm_err store_hit_add(store *s, store_hit *h, bm_diag *diag);
 bm_err store_hit_get(store *s, int64_t id, store_hit *out, bm_diag *diag);
+/* A stored hit with what the hit queue shows beside it. */
+typedef struct store_hit_view {
+  store_hit hit;
+  char surname[STORE_NAME_BYTES_MAX]; /* of the traveller; "" when the hit has none */
+  char given_names[STORE_NAME_BYTES_MAX];
+  char list[STORE_NAME_BYTES_MAX]; /* the watchlist's name */
+  /* The latest disposition of (traveller_key, watchlist_id, entry_id): "false_hit", "true_hit",
+   * or "" when none was made yet (the hit is pending). */
+  char disposition[STORE_CODE_BYTES_MAX];
+} store_hit_view;
+typedef struct store_hit_filter {
+  int pending_only;     /* 1: only hits whose (traveller_key, list, entry) has no disposition */
+  int64_t traveller_id; /* 0 = any */
+} store_hit_filter;
+/* Up to cap hits matching f (NULL = all), newest (created_ms, then id) first. */
+bm_err store_hit_list(store *s, const store_hit_filter *f, store_hit_view *out, size_t cap,
+                      size_t *n, bm_diag *diag);
 typedef struct store_disposition {
   int64_t id;
   int64_t hit_id; /* 0 = not tied to a stored hit */
@@ -333,6 +353,73 @@ bm_err store_open_stay_list(store *s, int64_t since_ms, store_open_stay *out, si
 /* Up to cap open referrals at bcp_id (0 = all BCPs), oldest first. */
 bm_err store_referral_list_open(store *s, int64_t bcp_id, store_referral *out, size_t cap,
                                 size_t *n, bm_diag *diag);
+
+/* ---- Statistics: aggregates only, never a row about a person ----
+ * Each function reads one consistent snapshot. Counts are computed by the database (GROUP BY over
+ * the index crossing_time of schema 2); a range of 30 days reads those days' rows once or twice,
+ * whatever the size of the table. */
+#define STORE_STATS_DAY_MS     86400000LL
+#define STORE_STATS_DAYS_MAX   366 /* longest range, in days */
+#define STORE_STATS_BCPS_MAX   256 /* BCPs counted apart; more are an error (BM_ERR_LIMIT) */
+#define STORE_STATS_GROUPS_MAX 512 /* nationalities / refusal codes counted apart; see _other */
+#define STORE_STATS_LISTS_MAX  64  /* watchlists counted apart */
+
+typedef struct store_stats_filter {
+  int64_t since_ms; /* time >= since_ms (required, > 0) */
+  int64_t until_ms; /* time < until_ms; at most STORE_STATS_DAYS_MAX days after since_ms */
+  int64_t bcp_id;   /* 0 = every BCP (crossings only) */
+  /* 1: only the counts that need no traveller (total, days, BCPs, directions, decisions) */
+  int counts_only;
+} store_stats_filter;
+
+typedef struct store_stats_day {
+  int64_t entry, exit; /* crossings by direction, whatever the decision */
+  int64_t refused;     /* of those, refusals */
+} store_stats_day;
+
+typedef struct store_stats_count {
+  int64_t id;                     /* a BCP id (by_bcp); 0 otherwise */
+  char key[STORE_CODE_BYTES_MAX]; /* the BCP code, nationality ("" unknown) or refusal code */
+  int64_t count;
+} store_stats_count;
+
+typedef struct store_crossing_stats {
+  int64_t total;
+  int64_t entry, exit;                 /* by direction */
+  int64_t admitted, refused, referred; /* by decision */
+  /* One day per 24 hours of the range: days[i] counts since_ms + i days to the next day. */
+  size_t ndays;
+  store_stats_day days[STORE_STATS_DAYS_MAX];
+  size_t nbcps; /* by count, largest first, then by id */
+  store_stats_count bcps[STORE_STATS_BCPS_MAX];
+  /* Not filled when counts_only. By count, largest first, then by code. More distinct
+   * nationalities than STORE_STATS_GROUPS_MAX: the rest are added up in nationalities_other. */
+  size_t nnationalities;
+  store_stats_count nationalities[STORE_STATS_GROUPS_MAX];
+  int64_t nationalities_other;
+  int64_t sex_m, sex_f, sex_x, sex_unknown;
+  size_t nrefusal_codes; /* codes given on refusals in the range (a refusal may give several) */
+  store_stats_count refusal_codes[STORE_STATS_GROUPS_MAX];
+} store_crossing_stats;
+/* Crossings with since_ms <= time_ms < until_ms (at bcp_id when not 0), counted. */
+bm_err store_crossing_stats_get(store *s, const store_stats_filter *f, store_crossing_stats *out,
+                                bm_diag *diag);
+
+typedef struct store_stats_list {
+  int64_t watchlist_id;
+  char name[STORE_NAME_BYTES_MAX];
+  int64_t count;
+} store_stats_list;
+typedef struct store_hit_stats {
+  int64_t total;
+  /* Hits by the latest disposition of their (traveller_key, list, entry); none yet = pending. */
+  int64_t false_hit, true_hit, pending;
+  size_t nlists; /* by count, largest first, then by name */
+  store_stats_list lists[STORE_STATS_LISTS_MAX];
+} store_hit_stats;
+/* Hits stored with since_ms <= created_ms < until_ms, counted (f->bcp_id is ignored). */
+bm_err store_hit_stats_get(store *s, const store_stats_filter *f, store_hit_stats *out,
+                           bm_diag *diag);
 
 /* ---- Audit trail: a hash chain ----
  * Record i stores prev_hash = hash of record i-1 (32 zero bytes for record 1) and

@@ -369,6 +369,167 @@ bm_err app_watchlist_replace(app *a, const app_actor *by, const char *name, cons
   return err;
 }
 
+/* ---- Watchlist entries ---- */
+
+bm_err app_watchlist_entry(app *a, const app_actor *by, const char *list, const char *entry_id,
+                           app_entry_ref *out, bm_diag *diag) {
+  if (a == NULL || by == NULL || list == NULL || entry_id == NULL || out == NULL)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_watchlist_entry: NULL argument");
+  memset(out, 0, sizeof *out);
+  app_snap *sn = app__snap_acquire(a);
+  bm_err err = BM_ERR_NOTFOUND;
+  for (size_t l = 0; sn != NULL && l < sn->nlists && err == BM_ERR_NOTFOUND; l++) {
+    if (strcmp(sn->info[l].name, list) != 0) continue;
+    /* A linear scan: a click in the UI, not the booth's path (a million entries take a few ms). */
+    size_t n = wl_list_count(sn->lists[l]);
+    for (size_t i = 0; i < n; i++) {
+      const wl_entry *e = wl_list_entry(sn->lists[l], i);
+      if (e != NULL && e->id != NULL && strcmp(e->id, entry_id) == 0) {
+        out->entry = e;
+        out->watchlist_id = sn->info[l].watchlist_id;
+        snprintf(out->list, sizeof out->list, "%s", sn->info[l].name);
+        err = BM_OK;
+        break;
+      }
+    }
+    break;
+  }
+  if (err == BM_OK) {
+    out->snapshot_ = sn;
+  } else {
+    app__snap_release(a, sn);
+    bm_diag_set(diag, err, "entry_id", 0, 0, "no entry %.100s in a loaded list %.60s", entry_id,
+                list);
+  }
+  char object[STORE_OBJECT_ID_BYTES_MAX];
+  snprintf(object, sizeof object, "%.60s:%.60s", list, entry_id);
+  bm_diag ad;
+  bm_err aerr = app_audit(a, by, "watchlist_entry.read", "watchlist_entry", object, NULL,
+                          err == BM_OK ? "ok" : "not_found", err == BM_OK ? diag : &ad);
+  if (err == BM_OK && aerr != BM_OK) {
+    app_watchlist_entry_release(a, out);
+    return aerr;
+  }
+  return err;
+}
+
+void app_watchlist_entry_release(app *a, app_entry_ref *ref) {
+  if (a == NULL || ref == NULL) return;
+  app__snap_release(a, ref->snapshot_);
+  ref->snapshot_ = NULL;
+  ref->entry = NULL;
+}
+
+/* ---- Statistics ---- */
+
+bm_err app_crossing_stats_get(app *a, const app_actor *by, int64_t since_ms, int64_t until_ms,
+                              int64_t bcp_id, int64_t now_ms, app_crossing_stats *out,
+                              bm_diag *diag) {
+  if (a == NULL || by == NULL || out == NULL)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_crossing_stats_get: NULL argument");
+  memset(out, 0, sizeof *out);
+  if (bcp_id != 0) {
+    store_bcp b;
+    bm_err err = store_bcp_get(a->st, bcp_id, &b, diag);
+    if (err == BM_ERR_NOTFOUND)
+      return bm_diag_set(diag, BM_ERR_INVALID, "bcp_id", 0, 0, "no border crossing point %lld",
+                         (long long)bcp_id);
+    if (err != BM_OK) return err;
+  }
+  store_stats_filter f = {since_ms, until_ms, bcp_id, 0};
+  bm_err err = store_crossing_stats_get(a->st, &f, &out->range, diag);
+  if (err != BM_OK) return err;
+  if (now_ms == 0) now_ms = store_now_ms();
+  int64_t day0 = now_ms - now_ms % STORE_STATS_DAY_MS;
+  store_stats_filter t = {day0, day0 + STORE_STATS_DAY_MS, bcp_id, 1};
+  store_crossing_stats *today = malloc(sizeof *today);
+  if (today == NULL) return bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  err = store_crossing_stats_get(a->st, &t, today, diag);
+  if (err == BM_OK) {
+    out->today_entry = today->entry;
+    out->today_exit = today->exit;
+    out->today_refused = today->refused;
+  }
+  free(today);
+  return err;
+}
+
+/* ---- Administration ---- */
+
+static bool code_ok(const char *s) {
+  size_t n = s != NULL ? strlen(s) : 0;
+  return n > 0 && n < STORE_CODE_BYTES_MAX &&
+         strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+bm_err app_bcp_add(app *a, const app_actor *by, const char *code, const char *name,
+                   const char *country, const char *kind, store_bcp *out, bm_diag *diag) {
+  if (a == NULL || by == NULL || out == NULL)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_bcp_add: NULL argument");
+  memset(out, 0, sizeof *out);
+  if (!code_ok(code))
+    return bm_diag_set(diag, BM_ERR_INVALID, "code", 0, 0,
+                       "code is 1 to %d letters, digits, '-' and '_'", STORE_CODE_BYTES_MAX - 1);
+  if (name == NULL || name[0] == '\0' || strlen(name) >= sizeof out->name)
+    return bm_diag_set(diag, BM_ERR_INVALID, "name", 0, 0, "name is 1 to %zu bytes",
+                       sizeof out->name - 1);
+  if (country == NULL || strlen(country) != 3 || strspn(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+    return bm_diag_set(diag, BM_ERR_INVALID, "country", 0, 0,
+                       "country is a three-letter ICAO code (A-Z)");
+  static const char *const kinds[] = {"air", "land", "sea", "rail", "other"};
+  bool known = false;
+  for (size_t i = 0; kind != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
+    known = known || strcmp(kind, kinds[i]) == 0;
+  if (!known)
+    return bm_diag_set(diag, BM_ERR_INVALID, "kind", 0, 0, "kind is air, land, sea, rail or other");
+  snprintf(out->code, sizeof out->code, "%s", code);
+  snprintf(out->name, sizeof out->name, "%s", name);
+  snprintf(out->country, sizeof out->country, "%s", country);
+  snprintf(out->kind, sizeof out->kind, "%s", kind);
+  out->active = 1;
+  bm_err err = store_bcp_add(a->st, out, diag);
+  /* Everything else about the code was checked above: the store refuses only a duplicate. */
+  if (err == BM_ERR_INVALID && diag != NULL && strcmp(diag->field, "code") == 0)
+    bm_diag_set(diag, err, "code", 0, 0, "a BCP with code %s already exists", code);
+  bm_err aerr = app_audit(a, by, "bcp.create", "bcp", code, NULL, err == BM_OK ? "ok" : "failed",
+                          err == BM_OK ? diag : NULL);
+  return err != BM_OK ? err : aerr;
+}
+
+bm_err app_user_update(app *a, const app_actor *by, int64_t user_id, const app_user_change *ch,
+                       store_user *out, bm_diag *diag) {
+  if (a == NULL || by == NULL || ch == NULL || ch->disabled < -1 || ch->disabled > 1)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_user_update: bad argument");
+  app_role r;
+  if (ch->role != NULL && app_role_parse(ch->role, &r) != BM_OK)
+    return bm_diag_set(diag, BM_ERR_INVALID, "role", 0, 0,
+                       "role is officer, supervisor, analyst, administrator, dpo or api_client");
+  if (user_id == by->user_id)
+    return bm_diag_set(diag, BM_ERR_INVALID, "id", 0, 0,
+                       "nobody disables their own account or changes their own role");
+  store_user u;
+  bm_err err = store_user_get(a->st, user_id, &u, diag);
+  if (err != BM_OK) return err;
+  char object[24];
+  snprintf(object, sizeof object, "%lld", (long long)user_id);
+  if (ch->role != NULL && strcmp(ch->role, u.role) != 0) {
+    err = store_user_set_role(a->st, user_id, ch->role, diag);
+    char why[64];
+    snprintf(why, sizeof why, "%s -> %s", u.role, ch->role);
+    bm_err aerr = app_audit(a, by, "user.role", "user", object, why, err == BM_OK ? "ok" : "failed",
+                            err == BM_OK ? diag : NULL);
+    if (err == BM_OK) err = aerr;
+  }
+  if (err == BM_OK && ch->disabled != -1)
+    err = app_user_set_disabled(a->st, by, u.username, ch->disabled, diag);
+  if (err == BM_OK && out != NULL) {
+    err = store_user_get(a->st, user_id, out, diag);
+    if (err == BM_OK) sodium_memzero(out->password_hash, sizeof out->password_hash);
+  }
+  sodium_memzero(u.password_hash, sizeof u.password_hash);
+  return err;
+}
+
 bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,
                  const char *object_id, const char *reason, const char *outcome, bm_diag *diag) {
   store_audit_event ev;

@@ -254,6 +254,49 @@ static bm_err stay_calc(app *a, app_inspection *out, bm_diag *diag) {
   return err;
 }
 
+/* Store the hits shown, for the hit queue and the statistics: one write each (group commit
+ * shares the commit with the other booths' writes; most inspections have no hit). */
+static bm_err record_hits(app *a, const app_inspection *out, bm_diag *diag) {
+  for (unsigned i = 0; i < out->nhits; i++) {
+    if (out->hit_list_ids[i] == 0) continue; /* a list not in the store: cannot be referenced */
+    store_hit h;
+    memset(&h, 0, sizeof h);
+    h.traveller_id = out->traveller.id;
+    snprintf(h.traveller_key, sizeof h.traveller_key, "%s", out->traveller_key);
+    h.watchlist_id = out->hit_list_ids[i];
+    snprintf(h.entry_id, sizeof h.entry_id, "%s", out->hits[i].entry->id);
+    float sc = out->hits[i].score;
+    h.score_permille = sc <= 0.0f ? 0 : sc >= 1.0f ? 1000 : (int)(sc * 1000.0f + 0.5f);
+    h.created_ms = out->time_ms;
+    if (h.traveller_key[0] == '\0' || h.entry_id[0] == '\0') continue;
+    bm_err err = store_hit_add(a->st, &h, diag);
+    if (err != BM_OK) return err;
+  }
+  return BM_OK;
+}
+
+bm_err app_hits_list(app *a, const app_actor *by, bool pending_only, store_hit_view *out,
+                     size_t cap, size_t *n, bm_diag *diag) {
+  if (a == NULL || by == NULL || n == NULL || (out == NULL && cap > 0))
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_hits_list: NULL argument");
+  *n = 0;
+  store_hit_filter f = {pending_only ? 1 : 0, 0};
+  bm_err err = store_hit_list(a->st, &f, out, cap, n, diag);
+  char why[48];
+  snprintf(why, sizeof why, "%zu hits", *n);
+  bm_err aerr = app_audit(a, by, "hit.list", "hit", pending_only ? "pending" : "all", why,
+                          err == BM_OK ? "ok" : "failed", err == BM_OK ? diag : NULL);
+  return err != BM_OK ? err : aerr;
+}
+
+bm_err app_hit_stats_get(app *a, const app_actor *by, int64_t since_ms, int64_t until_ms,
+                         store_hit_stats *out, bm_diag *diag) {
+  if (a == NULL || by == NULL || out == NULL)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "app_hit_stats_get: NULL argument");
+  store_stats_filter f = {since_ms, until_ms, 0, 0};
+  return store_hit_stats_get(a->st, &f, out, diag);
+}
+
 bm_err app_inspect(app *a, const app_actor *by, const app_inspect_in *in, app_inspection *out,
                    bm_diag *diag) {
   if (a == NULL || by == NULL || in == NULL || out == NULL)
@@ -277,6 +320,7 @@ bm_err app_inspect(app *a, const app_actor *by, const app_inspect_in *in, app_in
   if (err != BM_OK) return err;
   out->new_traveller = created != 0;
   err = screen(a, out, diag);
+  if (err == BM_OK) err = record_hits(a, out, diag);
   if (err == BM_OK)
     err = store_crossing_list_by_traveller(a->st, out->traveller.id, out->history, APP_HISTORY_MAX,
                                            &out->nhistory, diag);

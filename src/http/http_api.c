@@ -25,6 +25,8 @@
 #define API_CODES_MAX     64
 #define API_DOCS_MAX      8
 #define API_CROSSINGS_MAX 100
+#define API_HITS_DEFAULT  100 /* hits listed when no limit is given */
+#define API_STATS_DAYS    30  /* default statistics range: the last 30 days, today included */
 
 static app *app_of(const http_req *req) {
   return (app *)req->app;
@@ -768,4 +770,192 @@ void http_api_user_create(http_req *req, http_resp *resp) {
     return;
   }
   reply(resp, 201, json_pack("{s:o}", "user", js_user_encode(&u)));
+}
+
+/* ---- Administration: BCPs and accounts ---- */
+
+void http_api_bcp_create(http_req *req, http_resp *resp) {
+  const json_t *o = body_object(req, resp);
+  const char *code, *name, *country, *kind;
+  if (o == NULL || !get_str(o, "code", true, &code, resp) ||
+      !get_str(o, "name", true, &name, resp) || !get_str(o, "country", true, &country, resp) ||
+      !get_str(o, "kind", true, &kind, resp))
+    return;
+  app_actor by;
+  actor_of(req, &by);
+  store_bcp b;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  bm_err err = app_bcp_add(app_of(req), &by, code, name, country, kind, &b, &d);
+  if (err != BM_OK) {
+    if (err == BM_ERR_INVALID && strcmp(d.field, "code") == 0 &&
+        strstr(d.message, "already exists") != NULL) {
+      http_resp_problem_diags(resp, 409, d.message, &d, 1);
+      return;
+    }
+    fail(resp, err, &d);
+    return;
+  }
+  reply(resp, 201, json_pack("{s:o}", "bcp", js_bcp_encode(&b)));
+}
+
+void http_api_user_update(http_req *req, http_resp *resp) {
+  int64_t id;
+  if (!parse_id(http_req_param(req, "id"), &id)) {
+    bad_field(resp, 404, "id", "no such user");
+    return;
+  }
+  const json_t *o = body_object(req, resp);
+  if (o == NULL) return;
+  app_user_change ch = {-1, NULL};
+  const json_t *dis = json_object_get(o, "disabled");
+  if (dis != NULL && !json_is_null(dis)) {
+    if (!json_is_boolean(dis)) {
+      bad_field(resp, 400, "disabled", "disabled must be true or false");
+      return;
+    }
+    ch.disabled = json_is_true(dis) ? 1 : 0;
+  }
+  if (!get_str(o, "role", false, &ch.role, resp)) return;
+  if (ch.disabled == -1 && ch.role == NULL) {
+    bad_field(resp, 422, "disabled", "give disabled, role or both");
+    return;
+  }
+  app_actor by;
+  actor_of(req, &by);
+  store_user u;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  bm_err err = app_user_update(app_of(req), &by, id, &ch, &u, &d);
+  if (err != BM_OK) {
+    fail(resp, err, &d);
+    return;
+  }
+  reply(resp, 200, json_pack("{s:o}", "user", js_user_encode(&u)));
+}
+
+/* ---- The hit queue and watchlist entries ---- */
+
+void http_api_hits(http_req *req, http_resp *resp) {
+  const char *status = http_req_query(req, "status"), *limit = http_req_query(req, "limit");
+  bool pending = true;
+  if (status != NULL && strcmp(status, "all") == 0)
+    pending = false;
+  else if (status != NULL && strcmp(status, "pending") != 0) {
+    bad_field(resp, 400, "status", "status is pending or all");
+    return;
+  }
+  int64_t lim = API_HITS_DEFAULT;
+  if (limit != NULL && (!parse_id(limit, &lim) || lim > APP_HIT_QUEUE_MAX)) {
+    bad_field(resp, 400, "limit", "limit is an integer from 1 to 1000");
+    return;
+  }
+  store_hit_view *h = malloc((size_t)lim * sizeof *h);
+  size_t n = 0;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app_actor by;
+  actor_of(req, &by);
+  bm_err err = h ? app_hits_list(app_of(req), &by, pending, h, (size_t)lim, &n, &d) : BM_ERR_NOMEM;
+  if (err != BM_OK) {
+    free(h);
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; arr != NULL && i < n; i++)
+    json_array_append_new(arr, js_hit_view_encode(&h[i]));
+  free(h);
+  reply(resp, 200, arr ? json_pack("{s:o}", "hits", arr) : NULL);
+}
+
+void http_api_watchlist_entry(http_req *req, http_resp *resp) {
+  const char *list = http_req_param(req, "name"), *entry = http_req_param(req, "entry_id");
+  app_actor by;
+  actor_of(req, &by);
+  app_entry_ref ref;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app *a = app_of(req);
+  bm_err err = app_watchlist_entry(a, &by, list ? list : "", entry ? entry : "", &ref, &d);
+  if (err != BM_OK) {
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *body = json_pack("{s:s, s:o}", "list", ref.list, "entry", js_wl_entry_encode(ref.entry));
+  app_watchlist_entry_release(a, &ref);
+  reply(resp, 200, body);
+}
+
+/* ---- Statistics ---- */
+
+/* The days from..to (query, "YYYY-MM-DD", both included) as [*since, *until) in milliseconds;
+ * default: the API_STATS_DAYS days up to today. False (and a problem) when malformed. */
+static bool stats_range(const http_req *req, http_resp *resp, int64_t *since, int64_t *until) {
+  const char *from = http_req_query(req, "from"), *to = http_req_query(req, "to");
+  int64_t day = 86400000LL, now = store_now_ms(), last = now - now % day, first;
+  if (to != NULL && (strlen(to) != 10 || js_time_parse(to, &last) != 0)) {
+    bad_field(resp, 400, "to", "to is a date, YYYY-MM-DD");
+    return false;
+  }
+  first = last - (API_STATS_DAYS - 1) * day;
+  if (from != NULL && (strlen(from) != 10 || js_time_parse(from, &first) != 0)) {
+    bad_field(resp, 400, "from", "from is a date, YYYY-MM-DD");
+    return false;
+  }
+  if (first > last) {
+    bad_field(resp, 422, "from", "from is after to");
+    return false;
+  }
+  if ((last - first) / day + 1 > STORE_STATS_DAYS_MAX) {
+    bad_field(resp, 422, "from", "a statistics range is at most 366 days");
+    return false;
+  }
+  *since = first;
+  *until = last + day;
+  return true;
+}
+
+void http_api_stats_crossings(http_req *req, http_resp *resp) {
+  int64_t since, until, bcp = 0;
+  if (!stats_range(req, resp, &since, &until)) return;
+  const char *b = http_req_query(req, "bcp_id");
+  if (b != NULL && !parse_id(b, &bcp)) {
+    bad_field(resp, 400, "bcp_id", "bcp_id is a positive integer");
+    return;
+  }
+  app_crossing_stats *st = malloc(sizeof *st);
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app_actor by;
+  actor_of(req, &by);
+  bm_err err =
+      st ? app_crossing_stats_get(app_of(req), &by, since, until, bcp, 0, st, &d) : BM_ERR_NOMEM;
+  if (err != BM_OK) {
+    free(st);
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *body = js_crossing_stats_encode(st, since);
+  free(st);
+  reply(resp, 200, body);
+}
+
+void http_api_stats_hits(http_req *req, http_resp *resp) {
+  int64_t since, until;
+  if (!stats_range(req, resp, &since, &until)) return;
+  store_hit_stats *st = malloc(sizeof *st);
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app_actor by;
+  actor_of(req, &by);
+  bm_err err = st ? app_hit_stats_get(app_of(req), &by, since, until, st, &d) : BM_ERR_NOMEM;
+  if (err != BM_OK) {
+    free(st);
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *body = js_hit_stats_encode(st, since, until);
+  free(st);
+  reply(resp, 200, body);
 }

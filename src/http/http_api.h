@@ -34,5 +34,11 @@ void http_api_audit_list(http_req *req, http_resp *resp);
 void http_api_audit_verify(http_req *req, http_resp *resp);
 void http_api_users(http_req *req, http_resp *resp);
 void http_api_user_create(http_req *req, http_resp *resp);
+void http_api_user_update(http_req *req, http_resp *resp);
+void http_api_bcp_create(http_req *req, http_resp *resp);
+void http_api_hits(http_req *req, http_resp *resp);
+void http_api_watchlist_entry(http_req *req, http_resp *resp);
+void http_api_stats_crossings(http_req *req, http_resp *resp);
+void http_api_stats_hits(http_req *req, http_resp *resp);
 
 #endif /* BMIS_HTTP_API_H */

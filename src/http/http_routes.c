@@ -34,6 +34,7 @@ static const http_route routes[] = {
     /* ---- reference data ---- */
     {"GET", "/api/v1/bcps", http_api_bcps, "self.read", 0, 0},
     {"GET", "/api/v1/refusal-codes", http_api_refusal_codes, "self.read", 0, 0},
+    {"POST", "/api/v1/bcps", http_api_bcp_create, "user.admin", 0, 4096},
 
     /* ---- primary inspection and decisions ---- */
     {"POST", "/api/v1/inspections", http_api_inspection_create, "inspection.create", 0, 16384},
@@ -50,17 +51,26 @@ static const http_route routes[] = {
     {"POST", "/api/v1/referrals/{id}/resolve", http_api_referral_resolve, "referral.resolve", 0,
      16384},
     {"POST", "/api/v1/dispositions", http_api_disposition_create, "disposition.create", 0, 16384},
+    /* The recorded hits awaiting a disposition: the second line's queue. */
+    {"GET", "/api/v1/hits", http_api_hits, "referral.read", 0, 0},
 
     /* ---- watchlists: an upload is the list file itself, up to the server's ceiling ---- */
     {"GET", "/api/v1/watchlists", http_api_watchlists, "watchlist.read", 0, 0},
     {"PUT", "/api/v1/watchlists/{name}", http_api_watchlist_put, "watchlist.upload", 0,
      HTTP_BODY_BYTES_MAX},
+    {"GET", "/api/v1/watchlists/{name}/entries/{entry_id}", http_api_watchlist_entry,
+     "watchlist.read", 0, 0},
+
+    /* ---- statistics: aggregates, no personal data ---- */
+    {"GET", "/api/v1/stats/crossings", http_api_stats_crossings, "stats.read", 0, 0},
+    {"GET", "/api/v1/stats/hits", http_api_stats_hits, "stats.read", 0, 0},
 
     /* ---- audit and accounts ---- */
     {"GET", "/api/v1/audit", http_api_audit_list, "audit.read", 0, 0},
     {"GET", "/api/v1/audit/verify", http_api_audit_verify, "audit.verify", 0, 0},
     {"GET", "/api/v1/users", http_api_users, "user.admin", 0, 0},
     {"POST", "/api/v1/users", http_api_user_create, "user.admin", 0, 4096},
+    {"PATCH", "/api/v1/users/{id}", http_api_user_update, "user.admin", 0, 4096},
 };
 
 const http_route *http_routes_all(size_t *n) {

@@ -301,3 +301,178 @@ json_t *js_inspection_encode(const app_inspection *ins) {
   json_decref(hist);
   return finish(o, rc);
 }
+
+/* ---- The hit queue and watchlist entries ---- */
+
+json_t *js_hit_view_encode(const store_hit_view *h) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(h->hit.id));
+    rc |= json_object_set_new(o, "time", time_or_null(h->hit.created_ms));
+    rc |= json_object_set_new(o, "traveller_id", id_or_null(h->hit.traveller_id));
+    rc |= json_object_set_new(o, "traveller_key", json_string(h->hit.traveller_key));
+    rc |= json_object_set_new(o, "surname", str_or_null(h->surname));
+    rc |= json_object_set_new(o, "given_names", str_or_null(h->given_names));
+    rc |= json_object_set_new(o, "list", json_string(h->list));
+    rc |= json_object_set_new(o, "watchlist_id", json_integer(h->hit.watchlist_id));
+    rc |= json_object_set_new(o, "entry_id", json_string(h->hit.entry_id));
+    rc |= json_object_set_new(o, "score", json_real((double)h->hit.score_permille / 1000.0));
+    rc |= json_object_set_new(o, "disposition", str_or_null(h->disposition));
+  }
+  return finish(o, rc);
+}
+
+static json_t *wl_date_encode(const wl_date *d) {
+  char buf[32];
+  if (d->year_to != d->year && d->year_to != 0)
+    snprintf(buf, sizeof buf, "%04d/%04d", (int)d->year, (int)d->year_to);
+  else if (d->month == 0)
+    snprintf(buf, sizeof buf, "%04d", (int)d->year);
+  else if (d->day == 0)
+    snprintf(buf, sizeof buf, "%04d-%02u", (int)d->year, (unsigned)d->month % 100);
+  else
+    snprintf(buf, sizeof buf, "%04d-%02u-%02u", (int)d->year, (unsigned)d->month % 100,
+             (unsigned)d->day % 100);
+  return json_string(buf);
+}
+
+json_t *js_wl_entry_encode(const wl_entry *e) {
+  json_t *o = json_object(), *names = json_array(), *dates = json_array(), *nats = json_array(),
+         *docs = json_array();
+  int rc = o == NULL || names == NULL || dates == NULL || nats == NULL || docs == NULL;
+  for (uint32_t i = 0; !rc && i < e->nnames; i++)
+    rc |= json_array_append_new(names, json_string(e->names[i]));
+  for (uint32_t i = 0; !rc && i < e->nbirth_dates; i++)
+    rc |= json_array_append_new(dates, wl_date_encode(&e->birth_dates[i]));
+  for (uint32_t i = 0; !rc && i < e->nnationalities; i++)
+    rc |= json_array_append_new(nats, json_string(e->nationalities[i]));
+  for (uint32_t i = 0; !rc && i < e->ndocuments; i++) {
+    const wl_document *d = &e->documents[i];
+    rc |= json_array_append_new(docs, json_pack("{s:o, s:s, s:o}", "type", str_or_null(d->type),
+                                                "number", d->number ? d->number : "", "country",
+                                                str_or_null(d->country)));
+  }
+  if (o != NULL) {
+    char sex[2] = {e->sex, '\0'};
+    rc |= json_object_set_new(o, "id", json_string(e->id));
+    rc |= json_object_set_new(o, "kind", json_string(kind_name(e->kind)));
+    rc |= json_object_set_new(o, "names", names);
+    rc |= json_object_set_new(o, "birth_dates", dates);
+    rc |= json_object_set_new(o, "nationalities", nats);
+    rc |= json_object_set_new(o, "sex", str_or_null(sex));
+    rc |= json_object_set_new(o, "documents", docs);
+    names = dates = nats = docs = NULL;
+    rc |= json_object_set_new(o, "category", str_or_null(e->category));
+    rc |= json_object_set_new(o, "notes", str_or_null(e->notes));
+  }
+  json_decref(names);
+  json_decref(dates);
+  json_decref(nats);
+  json_decref(docs);
+  return finish(o, rc);
+}
+
+/* ---- Statistics ---- */
+
+char *js_date_format(int64_t ms, char buf[32]) {
+  js_time_format(ms, buf);
+  buf[10] = '\0';
+  return buf;
+}
+
+static json_t *counts3(const char *k1, int64_t v1, const char *k2, int64_t v2, const char *k3,
+                       int64_t v3) {
+  return json_pack("{s:I, s:I, s:I}", k1, (json_int_t)v1, k2, (json_int_t)v2, k3, (json_int_t)v3);
+}
+
+json_t *js_crossing_stats_encode(const app_crossing_stats *st, int64_t since_ms) {
+  const store_crossing_stats *s = &st->range;
+  json_t *o = json_object(), *days = json_array(), *bcps = json_array(), *nats = json_array(),
+         *codes = json_array();
+  int rc = o == NULL || days == NULL || bcps == NULL || nats == NULL || codes == NULL;
+  char buf[32];
+  for (size_t i = 0; !rc && i < s->ndays; i++) {
+    const store_stats_day *d = &s->days[i];
+    rc |= json_array_append_new(days,
+                                json_pack("{s:s, s:I, s:I, s:I}", "date",
+                                          js_date_format(since_ms + (int64_t)i * DAY_MS, buf),
+                                          "entry", (json_int_t)d->entry, "exit",
+                                          (json_int_t)d->exit, "refused", (json_int_t)d->refused));
+  }
+  for (size_t i = 0; !rc && i < s->nbcps; i++)
+    rc |= json_array_append_new(bcps, json_pack("{s:I, s:s, s:I}", "bcp_id",
+                                                (json_int_t)s->bcps[i].id, "code", s->bcps[i].key,
+                                                "count", (json_int_t)s->bcps[i].count));
+  int64_t other = s->nationalities_other;
+  for (size_t i = 0; !rc && i < s->nnationalities; i++) {
+    const store_stats_count *c = &s->nationalities[i];
+    if (i >= JS_STATS_NATIONALITIES_TOP) {
+      other += c->count;
+      continue;
+    }
+    rc |= json_array_append_new(nats, json_pack("{s:s, s:I}", "nationality",
+                                                c->key[0] ? c->key : "unknown", "count",
+                                                (json_int_t)c->count));
+  }
+  if (!rc && other > 0)
+    rc |= json_array_append_new(
+        nats, json_pack("{s:s, s:I}", "nationality", "other", "count", (json_int_t)other));
+  for (size_t i = 0; !rc && i < s->nrefusal_codes; i++)
+    rc |= json_array_append_new(codes, json_pack("{s:s, s:I}", "code", s->refusal_codes[i].key,
+                                                 "count", (json_int_t)s->refusal_codes[i].count));
+  if (o != NULL) {
+    int64_t last = since_ms + (int64_t)(s->ndays > 0 ? s->ndays - 1 : 0) * DAY_MS;
+    rc |= json_object_set_new(o, "from", json_string(js_date_format(since_ms, buf)));
+    rc |= json_object_set_new(o, "to", json_string(js_date_format(last, buf)));
+    rc |= json_object_set_new(o, "total", json_integer(s->total));
+    rc |= json_object_set_new(o, "by_day", days);
+    rc |= json_object_set_new(o, "by_bcp", bcps);
+    days = bcps = NULL;
+    rc |= json_object_set_new(
+        o, "by_direction",
+        json_pack("{s:I, s:I}", "entry", (json_int_t)s->entry, "exit", (json_int_t)s->exit));
+    rc |= json_object_set_new(
+        o, "by_decision",
+        counts3("admitted", s->admitted, "refused", s->refused, "referred", s->referred));
+    rc |= json_object_set_new(o, "by_nationality", nats);
+    nats = NULL;
+    rc |= json_object_set_new(o, "by_sex",
+                              json_pack("{s:I, s:I, s:I, s:I}", "M", (json_int_t)s->sex_m, "F",
+                                        (json_int_t)s->sex_f, "X", (json_int_t)s->sex_x, "unknown",
+                                        (json_int_t)s->sex_unknown));
+    rc |= json_object_set_new(o, "refusals_by_code", codes);
+    codes = NULL;
+    rc |= json_object_set_new(
+        o, "today",
+        counts3("entry", st->today_entry, "exit", st->today_exit, "refused", st->today_refused));
+  }
+  json_decref(days);
+  json_decref(bcps);
+  json_decref(nats);
+  json_decref(codes);
+  return finish(o, rc);
+}
+
+json_t *js_hit_stats_encode(const store_hit_stats *s, int64_t since_ms, int64_t until_ms) {
+  json_t *o = json_object(), *lists = json_array();
+  int rc = o == NULL || lists == NULL;
+  char buf[32];
+  for (size_t i = 0; !rc && i < s->nlists; i++)
+    rc |=
+        json_array_append_new(lists, json_pack("{s:s, s:I, s:I}", "list", s->lists[i].name,
+                                               "watchlist_id", (json_int_t)s->lists[i].watchlist_id,
+                                               "count", (json_int_t)s->lists[i].count));
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "from", json_string(js_date_format(since_ms, buf)));
+    rc |= json_object_set_new(o, "to", json_string(js_date_format(until_ms - 1, buf)));
+    rc |= json_object_set_new(o, "total", json_integer(s->total));
+    rc |= json_object_set_new(o, "by_list", lists);
+    lists = NULL;
+    rc |= json_object_set_new(
+        o, "dispositions",
+        counts3("false_hit", s->false_hit, "true_hit", s->true_hit, "pending", s->pending));
+  }
+  json_decref(lists);
+  return finish(o, rc);
+}

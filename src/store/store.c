@@ -453,7 +453,7 @@ bm_err store_watchlist_version_list(store *s, int64_t watchlist_id, store_watchl
 /* ---- Hits and dispositions ---- */
 
 bm_err store_hit_add(store *s, store_hit *h, bm_diag *d) {
-  NEED(s && h && h->watchlist_id > 0 && h->crossing_id >= 0);
+  NEED(s && h && h->watchlist_id > 0 && h->crossing_id >= 0 && h->traveller_id >= 0);
   STR(h, traveller_key, 1);
   STR(h, entry_id, 1);
   if (h->score_permille < 0 || h->score_permille > 1000)
@@ -465,6 +465,48 @@ bm_err store_hit_add(store *s, store_hit *h, bm_diag *d) {
 bm_err store_hit_get(store *s, int64_t id, store_hit *out, bm_diag *d) {
   NEED(s && out);
   return s->vt->hit_get(s->b, id, out, d);
+}
+
+bm_err store_hit_list(store *s, const store_hit_filter *f, store_hit_view *out, size_t cap,
+                      size_t *n, bm_diag *d) {
+  NEED(s && n && (out || cap == 0));
+  store_hit_filter all = {0};
+  if (f == NULL) f = &all;
+  if (f->pending_only != 0 && f->pending_only != 1)
+    return bm_diag_set(d, BM_ERR_USAGE, "pending_only", 0, 0, "pending_only must be 0 or 1");
+  return s->vt->hit_list(s->b, f, out, cap, n, d);
+}
+
+/* ---- Statistics ---- */
+
+static bm_err check_stats_filter(const store_stats_filter *f, bm_diag *d) {
+  if (f->since_ms <= 0 || f->until_ms <= f->since_ms)
+    return bm_diag_set(d, BM_ERR_INVALID, "since_ms", 0, 0,
+                       "a statistics range needs a start before its end");
+  if (f->until_ms - f->since_ms > STORE_STATS_DAYS_MAX * STORE_STATS_DAY_MS)
+    return bm_diag_set(d, BM_ERR_LIMIT, "until_ms", 0, 0, "a statistics range is at most %d days",
+                       STORE_STATS_DAYS_MAX);
+  if (f->bcp_id < 0) return bm_diag_set(d, BM_ERR_INVALID, "bcp_id", 0, 0, "negative BCP id");
+  return BM_OK;
+}
+
+bm_err store_crossing_stats_get(store *s, const store_stats_filter *f, store_crossing_stats *out,
+                                bm_diag *d) {
+  NEED(s && f && out);
+  bm_err e = check_stats_filter(f, d);
+  if (e != BM_OK) return e;
+  memset(out, 0, sizeof *out);
+  out->ndays = (size_t)((f->until_ms - f->since_ms + STORE_STATS_DAY_MS - 1) / STORE_STATS_DAY_MS);
+  return s->vt->crossing_stats(s->b, f, out, d);
+}
+
+bm_err store_hit_stats_get(store *s, const store_stats_filter *f, store_hit_stats *out,
+                           bm_diag *d) {
+  NEED(s && f && out);
+  bm_err e = check_stats_filter(f, d);
+  if (e != BM_OK) return e;
+  memset(out, 0, sizeof *out);
+  return s->vt->hit_stats(s->b, f, out, d);
 }
 
 bm_err store_disposition_add(store *s, store_disposition *x, bm_diag *d) {

@@ -86,6 +86,13 @@ typedef struct store_vtable {
 
   bm_err (*hit_add)(store_backend *b, store_hit *h, bm_diag *d);
   bm_err (*hit_get)(store_backend *b, int64_t id, store_hit *out, bm_diag *d);
+  bm_err (*hit_list)(store_backend *b, const store_hit_filter *f, store_hit_view *out, size_t cap,
+                     size_t *n, bm_diag *d);
+  /* out is zeroed and out->ndays set by store.c. */
+  bm_err (*crossing_stats)(store_backend *b, const store_stats_filter *f, store_crossing_stats *out,
+                           bm_diag *d);
+  bm_err (*hit_stats)(store_backend *b, const store_stats_filter *f, store_hit_stats *out,
+                      bm_diag *d);
   bm_err (*disposition_add)(store_backend *b, store_disposition *x, bm_diag *d);
   bm_err (*disposition_list)(store_backend *b, const char *traveller_key, int64_t watchlist_id,
                              store_disposition *out, size_t cap, size_t *n, bm_diag *d);

@@ -170,11 +170,83 @@ check "broken upload" 422 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PUT -
 check "broken upload names the line" 1 "$(jq -r '.errors[0].line' "$TMP/b")"
 check "officer may not upload" 403 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PUT --data-binary "@$TMP/new.jsonl" "${AUTH[@]}" "$URL/api/v1/watchlists/national")"
 
-# 11. Sign-out ends the token.
+# 11. The UI's endpoints: the hit queue, a watchlist entry, statistics, BCPs, accounts.
+# Every inspection above stored its hits: the national alert's are in the queue, disposed of.
+check "hits (officer)" 200 "$(get '/api/v1/hits?status=all&limit=1000' "${AUTH[@]}")"
+jq -e --arg e "$ENTRY" --argjson t "$TID" '.hits | map(select(.entry_id == $e and .traveller_id == $t and .list == "national" and .disposition == "false_hit")) | length >= 1' "$TMP/b" >/dev/null &&
+  ok || bad "the alert's hit is not in the queue as a false hit: $(head -c 400 "$TMP/b")"
+jq -e '.hits | length >= 2 and (.[0].time >= .[1].time) and (.[0] | has("surname") and has("score"))' "$TMP/b" >/dev/null &&
+  ok || bad "hits newest first: $(head -c 400 "$TMP/b")"
+check "pending hits" 200 "$(get /api/v1/hits "${AUTH[@]}")"
+check "pending excludes the disposed" 0 "$(jq -r --arg e "$ENTRY" --argjson t "$TID" '.hits | map(select(.entry_id == $e and .traveller_id == $t)) | length' "$TMP/b")"
+check "hits: bad status" 400 "$(get '/api/v1/hits?status=maybe' "${AUTH[@]}")"
+check "analyst may not list hits" 403 "$(get /api/v1/hits -H "Authorization: Bearer $(signin analyst analyst-demo-2026)")"
+# Entries come from the lists in use: the national list is now the uploaded one (section 10).
+check "entry" 200 "$(get /api/v1/watchlists/national/entries/T-1 "${AUTH[@]}")"
+check "entry body" "national T-1 person Zebulon QUIXOTE-TESTPERSON 1950-01-01" "$(jq -r '"\(.list) \(.entry.id) \(.entry.kind) \(.entry.names[0]) \(.entry.birth_dates[0])"' "$TMP/b")"
+jq -e '.entry | (.documents | type == "array") and (.nationalities | type == "array") and has("sex") and has("category") and has("notes")' "$TMP/b" >/dev/null &&
+  ok || bad "entry shape: $(cat "$TMP/b")"
+check "entry of the replaced version" 404 "$(get "/api/v1/watchlists/national/entries/$ENTRY" "${AUTH[@]}")"
+SLTD=$(jq -r 'select(.label == "lost-stolen-document") | .entry_id' "$TMP/bmis.db.try.jsonl")
+check "document entry" 200 "$(get "/api/v1/watchlists/sltd/entries/$SLTD" "${AUTH[@]}")"
+jq -e '.entry.documents | length >= 1 and (.[0] | has("type") and has("number") and has("country"))' "$TMP/b" >/dev/null &&
+  ok || bad "document entry: $(cat "$TMP/b")"
+check "entry read audited" 200 "$(get "/api/v1/audit?action=watchlist_entry.read&object_id=national:T-1" -H "Authorization: Bearer $DPO")"
+check "entry read in the trail" 1 "$(jq -r '.events | length' "$TMP/b")"
+# The demo's crossings end on 2026-06-30: June counted, every day listed, figures consistent.
+STATS='/api/v1/stats/crossings?from=2026-06-01&to=2026-06-30'
+check "officer may not read statistics" 403 "$(get "$STATS" "${AUTH[@]}")"
+check "crossing stats" 200 "$(get "$STATS" -H "Authorization: Bearer $SUP")"
+check "stats range" "2026-06-01 2026-06-30 30" "$(jq -r '"\(.from) \(.to) \(.by_day | length)"' "$TMP/b")"
+jq -e '.total > 0 and .total == .by_direction.entry + .by_direction.exit and
+  .total == .by_decision.admitted + .by_decision.refused + .by_decision.referred and
+  .total == ([.by_bcp[].count] | add) and .total == ([.by_nationality[].count] | add) and
+  .total == (.by_sex | .M + .F + .X + .unknown) and
+  .total == ([.by_day[] | .entry + .exit] | add) and (.by_nationality | length <= 21) and
+  (.today | has("entry") and has("exit") and has("refused"))' "$TMP/b" >/dev/null &&
+  ok || bad "crossing stats inconsistent: $(head -c 600 "$TMP/b")"
+check "stats of one BCP" 200 "$(get "$STATS&bcp_id=2" -H "Authorization: Bearer $SUP")"
+check "one BCP only" 2 "$(jq -r '.by_bcp | map(.bcp_id) | unique | .[0]' "$TMP/b")"
+check "stats: default range is 30 days" 30 "$(get /api/v1/stats/crossings -H "Authorization: Bearer $SUP" >/dev/null; jq -r '.by_day | length' "$TMP/b")"
+check "stats: reversed range" 422 "$(get '/api/v1/stats/crossings?from=2026-06-30&to=2026-06-01' -H "Authorization: Bearer $SUP")"
+check "stats: bad date" 400 "$(get '/api/v1/stats/crossings?from=June' -H "Authorization: Bearer $SUP")"
+check "hit stats" 200 "$(get /api/v1/stats/hits -H "Authorization: Bearer $SUP")"
+jq -e '.total >= 2 and .dispositions.false_hit >= 1 and
+  .total == .dispositions.false_hit + .dispositions.true_hit + .dispositions.pending and
+  .total == ([.by_list[].count] | add)' "$TMP/b" >/dev/null && ok || bad "hit stats: $(cat "$TMP/b")"
+check "officer may not read hit statistics" 403 "$(get /api/v1/stats/hits "${AUTH[@]}")"
+# BCPs and accounts: administrators only.
+BCP='{"code":"UTO-SEA-9","name":"Port Nine","country":"UTO","kind":"sea"}'
+check "officer may not add a BCP" 403 "$(post /api/v1/bcps "$BCP" "${AUTH[@]}")"
+check "add a BCP" 201 "$(post /api/v1/bcps "$BCP" -H "Authorization: Bearer $ADM")"
+check "new BCP" "UTO-SEA-9 sea true" "$(jq -r '.bcp | "\(.code) \(.kind) \(.active)"' "$TMP/b")"
+check "duplicate BCP" 409 "$(post /api/v1/bcps "$BCP" -H "Authorization: Bearer $ADM")"
+check "bad BCP kind" 422 "$(post /api/v1/bcps '{"code":"UTO-X","name":"X","country":"UTO","kind":"space"}' -H "Authorization: Bearer $ADM")"
+patch() {
+  local path=$1 body=$2
+  shift 2
+  "${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' \
+    --data-binary "$body" "$@" "$URL$path"
+}
+OFF3=$(signin officer3 officer-demo-2026)
+O3=$(get /api/v1/users -H "Authorization: Bearer $ADM" >/dev/null; jq -r '.users[] | select(.username == "officer3") | .id' "$TMP/b")
+check "officer3 signed in" 200 "$(get /api/v1/me -H "Authorization: Bearer $OFF3")"
+check "officer may not change users" 403 "$(patch "/api/v1/users/$O3" '{"disabled":true}' "${AUTH[@]}")"
+check "disable a user" 200 "$(patch "/api/v1/users/$O3" '{"disabled":true}' -H "Authorization: Bearer $ADM")"
+check "disabled" true "$(jq -r .user.disabled "$TMP/b")"
+check "disabling revoked the session" 401 "$(get /api/v1/me -H "Authorization: Bearer $OFF3")"
+check "enable and promote" 200 "$(patch "/api/v1/users/$O3" '{"disabled":false,"role":"supervisor"}' -H "Authorization: Bearer $ADM")"
+check "enabled supervisor" "false supervisor" "$(jq -r '.user | "\(.disabled) \(.role)"' "$TMP/b")"
+check "empty change" 422 "$(patch "/api/v1/users/$O3" '{}' -H "Authorization: Bearer $ADM")"
+check "unknown user" 404 "$(patch /api/v1/users/99999 '{"disabled":true}' -H "Authorization: Bearer $ADM")"
+check "user changes audited" 200 "$(get "/api/v1/audit?object_type=user&object_id=$O3" -H "Authorization: Bearer $DPO")"
+check "disable, enable, role in the trail" "user.disable user.enable user.role" "$(jq -r '[.events[].action | select(startswith("user.") and . != "user.create")] | sort | join(" ")' "$TMP/b")"
+
+# 12. Sign-out ends the token.
 check "sign out" 200 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X DELETE "${AUTH[@]}" "$URL/api/v1/sessions/current")"
 check "token dead" 401 "$(get /api/v1/me "${AUTH[@]}")"
 
-# 12. SIGTERM: a graceful stop, and the audit chain still verifies from the command line.
+# 13. SIGTERM: a graceful stop, and the audit chain still verifies from the command line.
 kill -TERM "$PID"
 wait "$PID"
 check "exit after SIGTERM" 0 "$?"

@@ -367,12 +367,206 @@ static void test_app_bad_input(void **state) {
   assert_string_equal(d.field, "birth_date");
 }
 
+static size_t audit_count(fx *f, const char *action) {
+  store_audit_filter af = {0};
+  af.action = action;
+  store_audit_event *ev = malloc(64 * sizeof *ev);
+  size_t n = 0;
+  bm_diag d;
+  assert_non_null(ev);
+  assert_int_equal(store_audit_list(app_store(f->a), &af, ev, 64, &n, &d), BM_OK);
+  free(ev);
+  return n;
+}
+
+static void test_app_hits_recorded_and_stats(void **state) {
+  fx *f = *state;
+  const int64_t day = STORE_STATS_DAY_MS, d0 = 20000 * day; /* 2024-10-04, midnight UTC */
+  /* Her inspection on day 0 raises A-1: the hit is stored, pending. */
+  app_inspect_in in = inspect_in(f, "entry");
+  in.time_ms = d0 + 3600000;
+  app_inspection ins;
+  bm_diag d;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 1);
+  int64_t her = ins.traveller.id, her_doc = ins.document.id, list_id = ins.hit_list_ids[0];
+  char key[WL_TRAVELLER_KEY_BYTES_MAX];
+  snprintf(key, sizeof key, "%s", ins.traveller_key);
+  app_inspection_release(f->a, &ins);
+  store_hit_view hv[4];
+  size_t n = 0;
+  assert_int_equal(app_hits_list(f->a, &f->officer, true, hv, 4, &n, &d), BM_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(hv[0].hit.traveller_id, her);
+  assert_string_equal(hv[0].hit.traveller_key, key);
+  assert_string_equal(hv[0].hit.entry_id, "A-1");
+  assert_int_equal(hv[0].hit.watchlist_id, list_id);
+  assert_int_equal(hv[0].hit.created_ms, in.time_ms);
+  assert_true(hv[0].hit.score_permille >= 500 && hv[0].hit.score_permille <= 1000);
+  assert_string_equal(hv[0].surname, "ERIKSSON");
+  assert_string_equal(hv[0].list, "national");
+  assert_string_equal(hv[0].disposition, "");
+  /* Disposed of as a false hit: no longer pending, shown as such among all hits. */
+  store_disposition disp;
+  assert_int_equal(app_disposition_add(f->a, &f->supervisor, key, list_id, "A-1", "false_hit",
+                                       "namesake", &disp, &d),
+                   BM_OK);
+  assert_int_equal(app_hits_list(f->a, &f->officer, true, hv, 4, &n, &d), BM_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(app_hits_list(f->a, &f->officer, false, hv, 4, &n, &d), BM_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(hv[0].disposition, "false_hit");
+  assert_int_equal(audit_count(f, "hit.list"), 3);
+  store_hit_stats hs;
+  assert_int_equal(app_hit_stats_get(f->a, &f->officer, d0, d0 + day, &hs, &d), BM_OK);
+  assert_int_equal(hs.total, 1);
+  assert_int_equal(hs.false_hit, 1);
+  assert_int_equal(hs.pending, 0);
+  assert_int_equal(hs.nlists, 1);
+
+  /* A known small data set: her entry and exit on day 0, his refusal (E) on day 1. */
+  app_inspect_in typed = {0};
+  typed.surname = "KOWALSKI";
+  typed.given_names = "JAN";
+  typed.sex = "M";
+  typed.nationality = "POL";
+  typed.document_number = "EE1";
+  typed.issuing_state = "POL";
+  typed.bcp_id = f->bcp;
+  typed.direction = "entry";
+  typed.time_ms = d0 + day + 60000;
+  assert_int_equal(app_inspect(f->a, &f->officer, &typed, &ins, &d), BM_OK);
+  assert_int_equal(ins.nhits, 0); /* nothing stored for a clean traveller */
+  int64_t him = ins.traveller.id;
+  app_inspection_release(f->a, &ins);
+  app_crossing_in ci = {0};
+  ci.traveller_id = her;
+  ci.document_id = her_doc;
+  ci.bcp_id = f->bcp;
+  ci.direction = "entry";
+  ci.decision = "admitted";
+  ci.time_ms = d0 + 3600000;
+  store_crossing c;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_OK);
+  ci.direction = "exit";
+  ci.time_ms = d0 + 7200000;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &ci, &c, NULL, &d), BM_OK);
+  const char *codes[] = {"E"};
+  app_crossing_in cj = {0};
+  cj.traveller_id = him;
+  cj.bcp_id = f->bcp;
+  cj.direction = "entry";
+  cj.decision = "refused";
+  cj.refusal_codes = codes;
+  cj.nrefusal_codes = 1;
+  cj.time_ms = d0 + day + 60000;
+  assert_int_equal(app_crossing_record(f->a, &f->officer, &cj, &c, NULL, &d), BM_OK);
+  app_crossing_stats *st = malloc(sizeof *st);
+  assert_non_null(st);
+  /* "Today" is day 1 for this call. */
+  assert_int_equal(
+      app_crossing_stats_get(f->a, &f->officer, d0, d0 + 2 * day, 0, d0 + day + 3600000, st, &d),
+      BM_OK);
+  assert_int_equal(st->range.total, 3);
+  assert_int_equal(st->range.ndays, 2);
+  assert_int_equal(st->range.days[0].entry, 1);
+  assert_int_equal(st->range.days[0].exit, 1);
+  assert_int_equal(st->range.days[1].refused, 1);
+  assert_int_equal(st->range.refused, 1);
+  assert_int_equal(st->range.nbcps, 1);
+  assert_string_equal(st->range.bcps[0].key, "UTO-A1");
+  assert_int_equal(st->range.sex_f, 2);
+  assert_int_equal(st->range.sex_m, 1);
+  assert_string_equal(st->range.nationalities[0].key, "UTO");
+  assert_int_equal(st->range.nationalities[0].count, 2);
+  assert_string_equal(st->range.refusal_codes[0].key, "E");
+  assert_int_equal(st->today_entry, 1);
+  assert_int_equal(st->today_exit, 0);
+  assert_int_equal(st->today_refused, 1);
+  assert_int_equal(app_crossing_stats_get(f->a, &f->officer, d0, d0 + day, 999, 0, st, &d),
+                   BM_ERR_INVALID);
+  assert_string_equal(d.field, "bcp_id");
+  free(st);
+}
+
+static void test_app_admin_bcp_user_entry(void **state) {
+  fx *f = *state;
+  app_actor admin = f->supervisor; /* the actor only names who acted, for the audit trail */
+  admin.user_id = 0;
+  bm_diag d;
+  store_bcp b;
+  assert_int_equal(app_bcp_add(f->a, &admin, "UTO-SEA-1", "Port of Utopia", "UTO", "sea", &b, &d),
+                   BM_OK);
+  assert_true(b.id > f->bcp);
+  assert_int_equal(app_bcp_add(f->a, &admin, "UTO-SEA-1", "Again", "UTO", "sea", &b, &d),
+                   BM_ERR_INVALID);
+  assert_string_equal(d.field, "code");
+  assert_non_null(strstr(d.message, "already exists"));
+  assert_int_equal(app_bcp_add(f->a, &admin, "UTO-X", "X", "UTO", "space", &b, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "kind");
+  assert_int_equal(app_bcp_add(f->a, &admin, "UTO X", "X", "UTO", "sea", &b, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "code");
+  assert_null(strstr(d.message, "already exists"));
+  assert_int_equal(audit_count(f, "bcp.create"), 2); /* the added and the duplicate */
+
+  /* The officer has a live session; disabling him revokes it; a role change is audited. */
+  store_session sess = {0};
+  sess.user_id = f->officer.user_id;
+  memset(sess.token_hash, 7, sizeof sess.token_hash);
+  snprintf(sess.csrf_token, sizeof sess.csrf_token, "csrf");
+  snprintf(sess.kind, sizeof sess.kind, "api");
+  sess.expires_ms = store_now_ms() + 3600000;
+  assert_int_equal(store_session_create(f->st, &sess, &d), BM_OK);
+  app_user_change ch = {1, NULL};
+  store_user u;
+  assert_int_equal(app_user_update(f->a, &admin, f->officer.user_id, &ch, &u, &d), BM_OK);
+  assert_true(u.disabled);
+  assert_string_equal(u.password_hash, "");
+  store_session after;
+  assert_int_equal(store_session_get_by_hash(f->st, sess.token_hash, &after, &d), BM_OK);
+  assert_true(after.revoked_ms != 0);
+  ch.disabled = 0;
+  ch.role = "analyst";
+  assert_int_equal(app_user_update(f->a, &admin, f->officer.user_id, &ch, &u, &d), BM_OK);
+  assert_false(u.disabled);
+  assert_string_equal(u.role, "analyst");
+  assert_int_equal(audit_count(f, "user.disable"), 1);
+  assert_int_equal(audit_count(f, "user.enable"), 1);
+  assert_int_equal(audit_count(f, "user.role"), 1);
+  ch.role = "emperor";
+  assert_int_equal(app_user_update(f->a, &admin, f->officer.user_id, &ch, &u, &d), BM_ERR_INVALID);
+  assert_string_equal(d.field, "role");
+  ch.role = NULL;
+  ch.disabled = 1;
+  assert_int_equal(app_user_update(f->a, &f->supervisor, f->supervisor.user_id, &ch, &u, &d),
+                   BM_ERR_INVALID); /* not oneself */
+  assert_string_equal(d.field, "id");
+  assert_int_equal(app_user_update(f->a, &admin, 9999, &ch, &u, &d), BM_ERR_NOTFOUND);
+
+  /* An entry of the loaded list, by id; unknown ones are not found; both audited. */
+  app_entry_ref ref;
+  assert_int_equal(app_watchlist_entry(f->a, &f->officer, "national", "A-1", &ref, &d), BM_OK);
+  assert_string_equal(ref.entry->id, "A-1");
+  assert_string_equal(ref.entry->names[0], "Anna Maria ERIKSSON");
+  assert_int_equal(ref.entry->sex, 'F');
+  assert_string_equal(ref.list, "national");
+  assert_true(ref.watchlist_id > 0);
+  app_watchlist_entry_release(f->a, &ref);
+  assert_int_equal(app_watchlist_entry(f->a, &f->officer, "national", "A-9", &ref, &d),
+                   BM_ERR_NOTFOUND);
+  assert_int_equal(app_watchlist_entry(f->a, &f->officer, "sltd", "A-1", &ref, &d),
+                   BM_ERR_NOTFOUND);
+  assert_int_equal(audit_count(f, "watchlist_entry.read"), 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_app_inspection_hits_history_and_audit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_app_referral_and_stay, setup, teardown),
       cmocka_unit_test_setup_teardown(test_app_disposition_and_replacement, setup, teardown),
       cmocka_unit_test_setup_teardown(test_app_bad_input, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_hits_recorded_and_stats, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_admin_bcp_user_entry, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -553,6 +553,148 @@ static void test_store_watchlists_hits_dispositions(void **state) {
   assert_string_equal(d.field, "reason");
 }
 
+static void test_store_hit_list_and_stats(void **state) {
+  fixture *f = *state;
+  const int64_t day = STORE_STATS_DAY_MS, d0 = 20000 * day; /* 2024-10-04, midnight UTC */
+  store_watchlist w = {0};
+  strcpy(w.name, "national");
+  strcpy(w.kind, "national");
+  OK(store_watchlist_put(f->s, &w, &d_));
+  /* Two hits of the fixture's traveller on two entries, one older hit without a traveller. */
+  const char *entries[] = {"N-1", "N-2", "N-1"};
+  int64_t ids[3];
+  for (int i = 0; i < 3; i++) {
+    store_hit h = {.watchlist_id = w.id, .score_permille = 900 + i, .created_ms = d0 + i * 1000};
+    h.traveller_id = i < 2 ? f->traveller : 0;
+    strcpy(h.traveller_key, i < 2 ? "KEY-A" : "KEY-B");
+    strcpy(h.entry_id, entries[i]);
+    OK(store_hit_add(f->s, &h, &d_));
+    ids[i] = h.id;
+  }
+  store_hit_view v[8];
+  size_t n = 0;
+  OK(store_hit_list(f->s, NULL, v, 8, &n, &d_));
+  assert_int_equal(n, 3);
+  assert_int_equal(v[0].hit.id, ids[2]); /* newest first */
+  assert_string_equal(v[0].surname, "");
+  assert_int_equal(v[1].hit.traveller_id, f->traveller);
+  assert_string_equal(v[1].surname, "ERIKSSON");
+  assert_string_equal(v[1].given_names, "ANNA MARIA");
+  assert_string_equal(v[1].list, "national");
+  assert_string_equal(v[1].disposition, "");
+  assert_int_equal(v[1].hit.score_permille, 901);
+  /* A false hit on (KEY-A, N-1), later confirmed true: the latest decision is shown. */
+  store_disposition x = {.watchlist_id = w.id, .user_id = f->officer};
+  strcpy(x.traveller_key, "KEY-A");
+  strcpy(x.entry_id, "N-1");
+  strcpy(x.decision, "false_hit");
+  strcpy(x.reason, "namesake");
+  OK(store_disposition_add(f->s, &x, &d_));
+  strcpy(x.decision, "true_hit");
+  OK(store_disposition_add(f->s, &x, &d_));
+  store_hit_filter pf = {.pending_only = 1};
+  OK(store_hit_list(f->s, &pf, v, 8, &n, &d_));
+  assert_int_equal(n, 2);
+  assert_int_equal(v[0].hit.id, ids[2]); /* KEY-B's N-1 is another traveller's */
+  assert_int_equal(v[1].hit.id, ids[1]);
+  OK(store_hit_list(f->s, NULL, v, 8, &n, &d_));
+  assert_string_equal(v[2].disposition, "true_hit");
+  store_hit_filter tf = {.traveller_id = f->traveller};
+  OK(store_hit_list(f->s, &tf, v, 1, &n, &d_));
+  assert_int_equal(n, 1); /* the cap */
+  store_stats_filter sf = {.since_ms = d0, .until_ms = d0 + day};
+  store_hit_stats hs;
+  OK(store_hit_stats_get(f->s, &sf, &hs, &d_));
+  assert_int_equal(hs.total, 3);
+  assert_int_equal(hs.true_hit, 1);
+  assert_int_equal(hs.false_hit, 0);
+  assert_int_equal(hs.pending, 2);
+  assert_int_equal(hs.nlists, 1);
+  assert_string_equal(hs.lists[0].name, "national");
+  assert_int_equal(hs.lists[0].count, 3);
+  sf.since_ms = d0 + 1500; /* the last hit only */
+  OK(store_hit_stats_get(f->s, &sf, &hs, &d_));
+  assert_int_equal(hs.total, 1);
+  assert_int_equal(hs.pending, 1);
+
+  /* Crossings over three days at two BCPs: a second traveller (POL, M, no sex for one). */
+  store_bcp b2 = {.active = 1};
+  strcpy(b2.code, "UTO-AIR-2");
+  strcpy(b2.name, "Utopia airport 2");
+  strcpy(b2.country, "UTO");
+  strcpy(b2.kind, "air");
+  OK(store_bcp_add(f->s, &b2, &d_));
+  store_traveller t = {0};
+  store_document doc = {0};
+  strcpy(t.surname, "NOWAK");
+  strcpy(t.sex, "M");
+  strcpy(t.nationality, "POL");
+  strcpy(doc.number, "EE1");
+  strcpy(doc.issuing_state, "POL");
+  OK(store_traveller_upsert(f->s, &t, &doc, NULL, &d_));
+  store_crossing c[5];
+  c[0] = crossing(f, "admitted", d0 + 3600000); /* UTO F entry, day 0, BCP 1 */
+  c[1] = crossing(f, "admitted", d0 + 7200000);
+  strcpy(c[1].direction, "exit");                  /* day 0 exit */
+  c[2] = crossing(f, "refused", d0 + day + 60000); /* POL M refused entry, day 1, BCP 2 */
+  c[2].traveller_id = t.id;
+  c[2].document_id = doc.id;
+  c[2].bcp_id = b2.id;
+  c[2].nrefusal_codes = 2;
+  strcpy(c[2].refusal_codes[0], "E");
+  strcpy(c[2].refusal_codes[1], "H");
+  c[3] = crossing(f, "referred", d0 + day + 120000); /* UTO F referred entry, day 1, BCP 2 */
+  c[3].bcp_id = b2.id;
+  c[4] = crossing(f, "admitted", d0 + 3 * day); /* outside the range */
+  OK(store_crossing_add_many(f->s, c, 5, &d_));
+  store_crossing_stats *cs = malloc(sizeof *cs);
+  assert_non_null(cs);
+  store_stats_filter cf = {.since_ms = d0, .until_ms = d0 + 3 * day};
+  OK(store_crossing_stats_get(f->s, &cf, cs, &d_));
+  assert_int_equal(cs->total, 4);
+  assert_int_equal(cs->entry, 3);
+  assert_int_equal(cs->exit, 1);
+  assert_int_equal(cs->admitted, 2);
+  assert_int_equal(cs->refused, 1);
+  assert_int_equal(cs->referred, 1);
+  assert_int_equal(cs->ndays, 3);
+  assert_int_equal(cs->days[0].entry, 1);
+  assert_int_equal(cs->days[0].exit, 1);
+  assert_int_equal(cs->days[1].entry, 2);
+  assert_int_equal(cs->days[1].refused, 1);
+  assert_int_equal(cs->days[2].entry + cs->days[2].exit, 0);
+  assert_int_equal(cs->nbcps, 2); /* 2 each: the lower id first */
+  assert_int_equal(cs->bcps[0].id, f->bcp);
+  assert_string_equal(cs->bcps[0].key, "UTO-LND-1");
+  assert_string_equal(cs->bcps[1].key, "UTO-AIR-2");
+  assert_int_equal(cs->bcps[1].count, 2);
+  assert_int_equal(cs->nnationalities, 2);
+  assert_string_equal(cs->nationalities[0].key, "UTO");
+  assert_int_equal(cs->nationalities[0].count, 3);
+  assert_string_equal(cs->nationalities[1].key, "POL");
+  assert_int_equal(cs->sex_f, 3);
+  assert_int_equal(cs->sex_m, 1);
+  assert_int_equal(cs->nrefusal_codes, 2);
+  assert_string_equal(cs->refusal_codes[0].key, "E");
+  assert_int_equal(cs->refusal_codes[1].count, 1);
+  /* One BCP, counts only. */
+  cf.bcp_id = b2.id;
+  cf.counts_only = 1;
+  OK(store_crossing_stats_get(f->s, &cf, cs, &d_));
+  assert_int_equal(cs->total, 2);
+  assert_int_equal(cs->nbcps, 1);
+  assert_int_equal(cs->nnationalities, 0);
+  assert_int_equal(cs->sex_f + cs->sex_m, 0);
+  /* Ranges: empty, reversed or longer than a year are refused. */
+  bm_diag d = {0};
+  store_stats_filter bad = {.since_ms = d0, .until_ms = d0};
+  assert_int_equal(store_crossing_stats_get(f->s, &bad, cs, &d), BM_ERR_INVALID);
+  bad.until_ms = d0 + (STORE_STATS_DAYS_MAX + 1) * day;
+  assert_int_equal(store_crossing_stats_get(f->s, &bad, cs, &d), BM_ERR_LIMIT);
+  assert_int_equal(store_hit_stats_get(f->s, &bad, &hs, &d), BM_ERR_LIMIT);
+  free(cs);
+}
+
 static void test_store_referral_open_resolve(void **state) {
   fixture *f = *state;
   store_referral r = {.traveller_id = f->traveller, .bcp_id = f->bcp, .opened_by = f->officer};
@@ -779,6 +921,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_refusal_codes_seeded_and_configurable, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_store_watchlists_hits_dispositions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_hit_list_and_stats, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_referral_open_resolve, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_audit_list_filters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_audit_chain_verify_and_tamper, setup, teardown),

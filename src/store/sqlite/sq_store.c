@@ -48,7 +48,8 @@
 #define WL_COLS  "id, name, kind, created_ms"
 #define WLV_COLS "id, watchlist_id, version, loaded_ms, entry_count, file_sha256, path, loaded_by"
 #define HIT_COLS                                                                                   \
-  "id, crossing_id, traveller_key, watchlist_id, entry_id, score_permille, created_ms"
+  "id, crossing_id, traveller_key, watchlist_id, entry_id, score_permille, created_ms, "           \
+  "traveller_id"
 #define DISP_COLS                                                                                  \
   "id, hit_id, traveller_key, watchlist_id, entry_id, decision, user_id, reason, time_ms"
 #define REF_COLS                                                                                   \
@@ -108,6 +109,12 @@ typedef enum sq_id {
   SQ_WLV_LIST,
   SQ_HIT_INSERT,
   SQ_HIT_GET,
+  SQ_HIT_LIST,
+  SQ_HIT_STATS_LISTS,
+  SQ_HIT_STATS_DISP,
+  SQ_CROSS_STATS_COUNTS,
+  SQ_CROSS_STATS_PEOPLE,
+  SQ_CROSS_STATS_CODES,
   SQ_DISP_INSERT,
   SQ_DISP_LIST,
   SQ_REF_INSERT,
@@ -206,8 +213,45 @@ static const char *const sq_sql[SQ_COUNT] = {
     [SQ_WLV_LIST] = "SELECT " WLV_COLS " FROM watchlist_version WHERE watchlist_id = ? "
                     "ORDER BY loaded_ms DESC, id DESC LIMIT ?",
     [SQ_HIT_INSERT] = "INSERT INTO hit (crossing_id, traveller_key, watchlist_id, entry_id, "
-                      "score_permille, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                      "score_permille, created_ms, traveller_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [SQ_HIT_GET] = "SELECT " HIT_COLS " FROM hit WHERE id = ?",
+    /* Newest first along hit_created; the disposition of a hit is the latest one made for its
+     * (traveller_key, list, entry) (disposition_key). */
+    [SQ_HIT_LIST] =
+        "SELECT h.id, h.crossing_id, h.traveller_key, h.watchlist_id, h.entry_id, "
+        "h.score_permille, h.created_ms, h.traveller_id, COALESCE(t.surname, ''), "
+        "COALESCE(t.given_names, ''), w.name, COALESCE((SELECT d.decision FROM disposition d "
+        "WHERE d.traveller_key = h.traveller_key AND d.watchlist_id = h.watchlist_id AND "
+        "d.entry_id = h.entry_id ORDER BY d.id DESC LIMIT 1), '') "
+        "FROM hit h JOIN watchlist w ON w.id = h.watchlist_id "
+        "LEFT JOIN traveller t ON t.id = h.traveller_id "
+        "WHERE (?1 = 0 OR NOT EXISTS (SELECT 1 FROM disposition x WHERE "
+        "x.traveller_key = h.traveller_key AND x.watchlist_id = h.watchlist_id AND "
+        "x.entry_id = h.entry_id)) AND (?2 = 0 OR h.traveller_id = ?2) "
+        "ORDER BY h.created_ms DESC, h.id DESC LIMIT ?3",
+    [SQ_HIT_STATS_LISTS] =
+        "SELECT h.watchlist_id, w.name, COUNT(*) FROM hit h JOIN watchlist w ON "
+        "w.id = h.watchlist_id WHERE h.created_ms >= ?1 AND h.created_ms < ?2 "
+        "GROUP BY h.watchlist_id, w.name ORDER BY COUNT(*) DESC, w.name LIMIT ?3",
+    [SQ_HIT_STATS_DISP] =
+        "SELECT k, COUNT(*) FROM (SELECT COALESCE((SELECT d.decision FROM disposition d WHERE "
+        "d.traveller_key = h.traveller_key AND d.watchlist_id = h.watchlist_id AND "
+        "d.entry_id = h.entry_id ORDER BY d.id DESC LIMIT 1), 'pending') AS k FROM hit h "
+        "WHERE h.created_ms >= ?1 AND h.created_ms < ?2) x GROUP BY k",
+    /* The statistics walk crossing_time over the range (schema 2): the counts from the index
+     * alone, nationality and sex through traveller's primary key. */
+    [SQ_CROSS_STATS_COUNTS] =
+        "SELECT (time_ms - ?1) / 86400000, bcp_id, direction, decision, COUNT(*) FROM crossing "
+        "WHERE time_ms >= ?1 AND time_ms < ?2 AND (?3 = 0 OR bcp_id = ?3) "
+        "GROUP BY (time_ms - ?1) / 86400000, bcp_id, direction, decision",
+    [SQ_CROSS_STATS_PEOPLE] =
+        "SELECT t.nationality, t.sex, COUNT(*) FROM crossing c JOIN traveller t ON "
+        "t.id = c.traveller_id WHERE c.time_ms >= ?1 AND c.time_ms < ?2 AND "
+        "(?3 = 0 OR c.bcp_id = ?3) GROUP BY t.nationality, t.sex",
+    [SQ_CROSS_STATS_CODES] =
+        "SELECT r.code, COUNT(*) FROM crossing c JOIN crossing_refusal r ON r.crossing_id = c.id "
+        "WHERE c.time_ms >= ?1 AND c.time_ms < ?2 AND (?3 = 0 OR c.bcp_id = ?3) AND "
+        "c.decision = 'refused' GROUP BY r.code ORDER BY COUNT(*) DESC, r.code LIMIT ?4",
     [SQ_DISP_INSERT] = "INSERT INTO disposition (hit_id, traveller_key, watchlist_id, entry_id, "
                        "decision, user_id, reason, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     [SQ_DISP_LIST] = "SELECT " DISP_COLS " FROM disposition WHERE "
@@ -828,6 +872,19 @@ static bm_err row_hit(sqlite3_stmt *st, void *out, bm_diag *d) {
   COL_TEXT(4, o->entry_id);
   o->score_permille = (int)COL_I64(5);
   o->created_ms = COL_I64(6);
+  o->traveller_id = COL_I64(7);
+  return bad ? too_long(d) : BM_OK;
+}
+
+static bm_err row_hit_view(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_hit_view *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  TRY(row_hit(st, &o->hit, d));
+  COL_TEXT(8, o->surname);
+  COL_TEXT(9, o->given_names);
+  COL_TEXT(10, o->list);
+  COL_TEXT(11, o->disposition);
   return bad ? too_long(d) : BM_OK;
 }
 
@@ -1454,6 +1511,7 @@ static bm_err w_hit_add(sq_conn *c, void *arg, bm_diag *d) {
   bind_text(st, 4, x->entry_id);
   sqlite3_bind_int(st, 5, x->score_permille);
   sqlite3_bind_int64(st, 6, x->created_ms);
+  bind_ref(st, 7, x->traveller_id);
   return run_insert(c, st, &x->id, "references", d);
 }
 static bm_err sq_hit_add(store_backend *b, store_hit *h, bm_diag *d) {
@@ -1461,6 +1519,210 @@ static bm_err sq_hit_add(store_backend *b, store_hit *h, bm_diag *d) {
 }
 static bm_err sq_hit_get(store_backend *b, int64_t id, store_hit *out, bm_diag *d) {
   return get_by(b, SQ_HIT_GET, id, NULL, row_hit, out, "hit", d);
+}
+typedef struct hit_list_args {
+  const store_hit_filter *f;
+  store_hit_view *out;
+  size_t cap, *n;
+} hit_list_args;
+static bm_err r_hit_list(sq_conn *c, void *arg, bm_diag *d) {
+  hit_list_args *a = arg;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_HIT_LIST, &st, d));
+  sqlite3_bind_int(st, 1, a->f->pending_only);
+  sqlite3_bind_int64(st, 2, a->f->traveller_id);
+  bind_limit(st, 3, a->cap);
+  return read_rows(c, st, row_hit_view, a->out, sizeof *a->out, a->cap, a->n, d);
+}
+static bm_err sq_hit_list(store_backend *b, const store_hit_filter *f, store_hit_view *out,
+                          size_t cap, size_t *n, bm_diag *d) {
+  hit_list_args a = {f, out, cap, n};
+  *n = 0;
+  if (cap == 0) return BM_OK;
+  return with_reader(b, r_hit_list, &a, d);
+}
+
+/* ---- Statistics ---- */
+
+typedef struct stats_args {
+  const store_stats_filter *f;
+  void *out;
+} stats_args;
+
+static void bind_range(sqlite3_stmt *st, const store_stats_filter *f) {
+  sqlite3_bind_int64(st, 1, f->since_ms);
+  sqlite3_bind_int64(st, 2, f->until_ms);
+}
+
+/* Step a statement to its end; rd gets every row. */
+static bm_err each_row(sq_conn *c, sqlite3_stmt *st,
+                       bm_err (*rd)(sqlite3_stmt *, void *, bm_diag *), void *ctx, bm_diag *d) {
+  bm_err e = BM_OK;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if ((e = rd(st, ctx, d)) != BM_OK) break;
+  if (e == BM_OK && rc != SQLITE_DONE) e = sq_fail(c, rc, NULL, d);
+  sqlite3_reset(st);
+  return e;
+}
+
+static bm_err stats_count_row(sqlite3_stmt *st, void *ctx, bm_diag *d) {
+  store_crossing_stats *o = ctx;
+  int64_t day = COL_I64(0), bcp = COL_I64(1), n = COL_I64(4);
+  const char *dir = (const char *)sqlite3_column_text(st, 2);
+  const char *dec = (const char *)sqlite3_column_text(st, 3);
+  int entry = dir != NULL && strcmp(dir, "entry") == 0;
+  int refused = dec != NULL && strcmp(dec, "refused") == 0;
+  o->total += n;
+  *(entry ? &o->entry : &o->exit) += n;
+  if (refused)
+    o->refused += n;
+  else if (dec != NULL && strcmp(dec, "referred") == 0)
+    o->referred += n;
+  else
+    o->admitted += n;
+  if (day >= 0 && (size_t)day < o->ndays) {
+    *(entry ? &o->days[day].entry : &o->days[day].exit) += n;
+    if (refused) o->days[day].refused += n;
+  }
+  size_t i = 0;
+  while (i < o->nbcps && o->bcps[i].id != bcp) i++;
+  if (i == o->nbcps) {
+    if (o->nbcps == STORE_STATS_BCPS_MAX)
+      return bm_diag_set(d, BM_ERR_LIMIT, "bcp_id", 0, 0, "more than %d BCPs in the statistics",
+                         STORE_STATS_BCPS_MAX);
+    o->bcps[o->nbcps++].id = bcp;
+  }
+  o->bcps[i].count += n;
+  return BM_OK;
+}
+
+static bm_err stats_people_row(sqlite3_stmt *st, void *ctx, bm_diag *d) {
+  store_crossing_stats *o = ctx;
+  (void)d;
+  char nat[STORE_CODE_BYTES_MAX], sex[4];
+  int bad = 0;
+  COL_TEXT(0, nat);
+  COL_TEXT(1, sex);
+  int64_t n = COL_I64(2);
+  if (bad) nat[0] = '\0'; /* a value too long for a code counts as unknown */
+  if (strcmp(sex, "M") == 0)
+    o->sex_m += n;
+  else if (strcmp(sex, "F") == 0)
+    o->sex_f += n;
+  else if (strcmp(sex, "X") == 0)
+    o->sex_x += n;
+  else
+    o->sex_unknown += n;
+  size_t i = 0;
+  while (i < o->nnationalities && strcmp(o->nationalities[i].key, nat) != 0) i++;
+  if (i == o->nnationalities) {
+    if (o->nnationalities == STORE_STATS_GROUPS_MAX) {
+      o->nationalities_other += n;
+      return BM_OK;
+    }
+    memcpy(o->nationalities[i].key, nat, sizeof nat);
+    o->nnationalities++;
+  }
+  o->nationalities[i].count += n;
+  return BM_OK;
+}
+
+static bm_err stats_code_row(sqlite3_stmt *st, void *ctx, bm_diag *d) {
+  store_crossing_stats *o = ctx;
+  int bad = 0;
+  store_stats_count *x = &o->refusal_codes[o->nrefusal_codes];
+  COL_TEXT(0, x->key);
+  x->count = COL_I64(1);
+  if (bad) return too_long(d);
+  o->nrefusal_codes++; /* the LIMIT keeps this within the array */
+  return BM_OK;
+}
+
+/* Largest count first, then by id, then by key. */
+static int count_cmp(const void *pa, const void *pb) {
+  const store_stats_count *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  if (a->id != b->id) return a->id < b->id ? -1 : 1;
+  return strcmp(a->key, b->key);
+}
+
+static bm_err r_crossing_stats(sq_conn *c, void *arg, bm_diag *d) {
+  stats_args *a = arg;
+  store_crossing_stats *o = a->out;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_CROSS_STATS_COUNTS, &st, d));
+  bind_range(st, a->f);
+  sqlite3_bind_int64(st, 3, a->f->bcp_id);
+  TRY(each_row(c, st, stats_count_row, o, d));
+  for (size_t i = 0; i < o->nbcps; i++) {
+    store_bcp b;
+    get_args g = {SQ_BCP_GET, o->bcps[i].id, NULL, row_bcp, &b, "bcp"};
+    TRY(r_get(c, &g, d));
+    memcpy(o->bcps[i].key, b.code, sizeof o->bcps[i].key);
+  }
+  qsort(o->bcps, o->nbcps, sizeof o->bcps[0], count_cmp);
+  if (a->f->counts_only) return BM_OK;
+  TRY(stmt(c, SQ_CROSS_STATS_PEOPLE, &st, d));
+  bind_range(st, a->f);
+  sqlite3_bind_int64(st, 3, a->f->bcp_id);
+  TRY(each_row(c, st, stats_people_row, o, d));
+  qsort(o->nationalities, o->nnationalities, sizeof o->nationalities[0], count_cmp);
+  TRY(stmt(c, SQ_CROSS_STATS_CODES, &st, d));
+  bind_range(st, a->f);
+  sqlite3_bind_int64(st, 3, a->f->bcp_id);
+  bind_limit(st, 4, STORE_STATS_GROUPS_MAX);
+  return each_row(c, st, stats_code_row, o, d);
+}
+static bm_err sq_crossing_stats(store_backend *b, const store_stats_filter *f,
+                                store_crossing_stats *out, bm_diag *d) {
+  stats_args a = {f, out};
+  return with_reader_tx(b, r_crossing_stats, &a, d);
+}
+
+static bm_err hit_list_row(sqlite3_stmt *st, void *ctx, bm_diag *d) {
+  store_hit_stats *o = ctx;
+  int bad = 0;
+  store_stats_list *x = &o->lists[o->nlists];
+  x->watchlist_id = COL_I64(0);
+  COL_TEXT(1, x->name);
+  x->count = COL_I64(2);
+  if (bad) return too_long(d);
+  o->nlists++; /* the LIMIT keeps this within the array */
+  return BM_OK;
+}
+
+static bm_err hit_disp_row(sqlite3_stmt *st, void *ctx, bm_diag *d) {
+  store_hit_stats *o = ctx;
+  (void)d;
+  const char *k = (const char *)sqlite3_column_text(st, 0);
+  int64_t n = COL_I64(1);
+  o->total += n;
+  if (k != NULL && strcmp(k, "false_hit") == 0)
+    o->false_hit += n;
+  else if (k != NULL && strcmp(k, "true_hit") == 0)
+    o->true_hit += n;
+  else
+    o->pending += n;
+  return BM_OK;
+}
+
+static bm_err r_hit_stats(sq_conn *c, void *arg, bm_diag *d) {
+  stats_args *a = arg;
+  store_hit_stats *o = a->out;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_HIT_STATS_LISTS, &st, d));
+  bind_range(st, a->f);
+  bind_limit(st, 3, STORE_STATS_LISTS_MAX);
+  TRY(each_row(c, st, hit_list_row, o, d));
+  TRY(stmt(c, SQ_HIT_STATS_DISP, &st, d));
+  bind_range(st, a->f);
+  return each_row(c, st, hit_disp_row, o, d);
+}
+static bm_err sq_hit_stats(store_backend *b, const store_stats_filter *f, store_hit_stats *out,
+                           bm_diag *d) {
+  stats_args a = {f, out};
+  return with_reader_tx(b, r_hit_stats, &a, d);
 }
 static bm_err w_disposition_add(sq_conn *c, void *arg, bm_diag *d) {
   store_disposition *x = arg;
@@ -1729,6 +1991,9 @@ static const store_vtable sq_vtable = {
     .watchlist_version_list = sq_watchlist_version_list,
     .hit_add = sq_hit_add,
     .hit_get = sq_hit_get,
+    .hit_list = sq_hit_list,
+    .crossing_stats = sq_crossing_stats,
+    .hit_stats = sq_hit_stats,
     .disposition_add = sq_disposition_add,
     .disposition_list = sq_disposition_list,
     .referral_open = sq_referral_open,
