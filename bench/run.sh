@@ -14,7 +14,10 @@
 #              BENCH_SCREEN_ENTRIES (watchlist entries of the speed benchmark, default 1000000),
 #              BENCH_SCREEN_TRAVELLERS (travellers screened, default 100000),
 #              BENCH_SCREEN_BRUTE (travellers of the brute-force peer, default 40),
-#              BENCH_SCREEN_PEER (travellers of the fuzzball peer, default 10).
+#              BENCH_SCREEN_PEER (travellers of the fuzzball peer, default 10),
+#              BENCH_STORE_THREADS (writer threads of store_bench, default 64),
+#              BENCH_SERVE_CROSSINGS (crossings stored for the load benchmark, default 10000000),
+#              BENCH_SERVE_RATE, BENCH_SERVE_SECONDS, ... (bench/serve_bench.sh lists them all).
 # Peers are npm packages pinned in bench/peers/<name>/package-lock.json and installed with `npm ci`
 # on first use; node and npm are needed only here, never for `make test`.
 set -u -o pipefail
@@ -32,6 +35,9 @@ BENCH_SCREEN_ENTRIES=${BENCH_SCREEN_ENTRIES:-1000000}
 BENCH_SCREEN_TRAVELLERS=${BENCH_SCREEN_TRAVELLERS:-100000}
 BENCH_SCREEN_BRUTE=${BENCH_SCREEN_BRUTE:-40}
 BENCH_SCREEN_PEER=${BENCH_SCREEN_PEER:-10}
+BENCH_STORE_THREADS=${BENCH_STORE_THREADS:-64}
+export BENCH_SERVE_CROSSINGS=${BENCH_SERVE_CROSSINGS:-10000000}
+export BENCH_SERVE_RATE=${BENCH_SERVE_RATE:-2000}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/openbmis-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -264,7 +270,65 @@ section_screen() {
   add_row "document lookups/s" "$(rate "$docs")" "" "" "exact lane incl. MRZ confusables, 1 thread"
 }
 
-SECTIONS=(mrz screen_eval screen)
+# ---- Store: committed crossings per second through group commit (SQLite, synchronous=FULL) ----
+STORE_TARGET=20000
+
+section_store() {
+  local exe="$BUILD/store_bench" out="$WORK/store.out"
+  need_bench store_bench || return 0
+  echo "== Store: durable crossing writes from $BENCH_STORE_THREADS threads (store_bench)"
+  if ! "$exe" --threads "$BENCH_STORE_THREADS" | tee "$out"; then
+    fail "store_bench: verification failed (see above)"
+  fi
+  echo
+  local rate verify
+  rate=$(awk '/committed crossings\/s/ { for (i = 2; i <= NF; i++) if ($i == "committed") { print $(i - 1); exit } }' "$out")
+  verify=$(awk '/verify:/ { print $NF; exit }' "$out")
+  add_row "committed crossings/s" "$(rate "$rate")" "" "" \
+    ">= 20 k/s: $(verdict at_least "$rate" "$STORE_TARGET"); durable (synchronous=FULL), reopen check ${verify:-n/a}"
+}
+
+# ---- Server: the inspection route under load, 10 M crossings stored (bench/serve_bench.sh) ----
+SERVE_P99_TARGET=5
+
+section_serve() {
+  local out="$WORK/serve.out"
+  need_bench serve_seed_bench || return 0
+  need_bench serve_load_bench || return 0
+  echo "== Inspection route under load: bmis serve, $BENCH_SERVE_CROSSINGS crossings, $BENCH_SERVE_RATE req/s (serve_bench.sh)"
+  if ! bash "$BENCH_DIR/serve_bench.sh" "$BUILD" | tee "$out"; then
+    fail "serve_bench.sh: verification failed or a step did not run (see above)"
+  fi
+  echo
+  local p50 p99 p999 mx rate wp99 wrate wmax wmaxp99 found exp tfound texp seed rows hist n la
+  p50=$(key "$out" serve_p50_ms)
+  p99=$(key "$out" serve_p99_ms)
+  p999=$(key "$out" serve_p999_ms)
+  mx=$(key "$out" serve_max_ms)
+  rate=$(key "$out" serve_rate_achieved)
+  wp99=$(key "$out" serve_wrk_paced_p99_ms)
+  wrate=$(key "$out" serve_wrk_paced_rate)
+  wmax=$(key "$out" serve_wrk_max_rate)
+  wmaxp99=$(key "$out" serve_wrk_max_p99_ms)
+  found=$(key "$out" serve_expected_found)
+  exp=$(key "$out" serve_expected_hits)
+  tfound=$(key "$out" serve_try_found)
+  texp=$(key "$out" serve_try_hits)
+  seed=$(key "$out" serve_seed_s)
+  rows=$(key "$out" serve_seed_rows_per_s)
+  hist=$(key "$out" serve_history_p99_us)
+  n=$(key "$out" serve_crossings)
+  la=$(key "$out" serve_load_before)
+  add_row "inspect p99 @ $(rate "$BENCH_SERVE_RATE")/s" "${p99:-n/a} ms" "${wp99:+$wp99 ms}" "" \
+    "<= $SERVE_P99_TARGET ms: $(verdict at_most "$p99" "$SERVE_P99_TARGET") (p50 ${p50:-?}, p99.9 ${p999:-?}, max ${mx:-?} ms; $(rate "$n") crossings; load ${la:-?})"
+  add_row "inspect req/s" "$(rate "$rate")" "$(rate "$wrate")" "" \
+    "open loop at $BENCH_SERVE_RATE/s (peer: wrk paced); errors $(key "$out" serve_errors); hits found ${found:-?}/${exp:-?} (try set ${tfound:-?}/${texp:-?})"
+  add_row "inspect capacity" "" "$(rate "$wmax")" "" "wrk as fast as it can, 64 connections: p99 ${wmaxp99:-n/a} ms"
+  add_row "seed crossings" "${seed:-n/a} s" "" "" \
+    "$(rate "$rows") rows/s (sqlite3 C API, one transaction); history read p99 ${hist:-?} us ($(key "$out" serve_history_plan))"
+}
+
+SECTIONS=(mrz screen_eval screen store serve)
 
 for s in "${SECTIONS[@]}"; do
   "section_$s"

@@ -16,7 +16,9 @@ pkgs=(
   libsodium-dev                          # Argon2id password hashes, SHA-256 of the audit chain
   libmicrohttpd-dev                      # bmis serve (HTTP)
   curl jq                                # HTTP tests against a running bmis serve
+  wrk                                    # load benchmark of bmis serve (make bench)
   clang libclang-rt-14-dev               # libFuzzer harnesses (make fuzz)
+  chromium                               # browser tests of the web UI (Playwright drives Debian's Chromium)
 )
 # Node.js runs the benchmark peers (npm packages); the machine image may already ship it.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
