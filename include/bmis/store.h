@@ -282,6 +282,7 @@ typedef struct store_hit {
 /* Add h (through group commit); fills h->id. An unknown watchlist, crossing or traveller is
  * BM_ERR_INVALID. */
 bm_err store_hit_add(store *s, store_hit *h, bm_diag *diag);
+
 bm_err store_hit_get(store *s, int64_t id, store_hit *out, bm_diag *diag);
 /* A stored hit with what the hit queue shows beside it. */
 typedef struct store_hit_view {
@@ -479,6 +480,17 @@ const char *store_audit_break_name(store_audit_break b);
 /* Compute the chain hash of ev given prev (hex) into hash_hex; exposed for tests and verifiers. */
 bm_err store_audit_hash(const store_audit_event *ev, const char *prev_hash_hex,
                         char hash_hex[STORE_SHA256_HEX_BYTES]);
+
+/* ---- One inspection ---- */
+
+/* An inspection's writes as ONE durable write (one job of the group commit, all or none): the
+ * traveller and document as store_traveller_upsert; then hits[0..nhits) (at most
+ * STORE_INSPECTION_HITS_MAX) as store_hit_add, each with traveller_id set to the traveller's id;
+ * then the audit event ev as store_audit_append, with object_id set to the traveller's id. The
+ * booth's latency is that of the commits it waits for in a row: this is one instead of 2 + hits. */
+#define STORE_INSPECTION_HITS_MAX 100
+bm_err store_inspection_write(store *s, store_traveller *t, store_document *doc, int *created,
+                              store_hit *hits, size_t nhits, store_audit_event *ev, bm_diag *diag);
 
 #ifdef __cplusplus
 }

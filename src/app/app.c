@@ -530,20 +530,26 @@ bm_err app_user_update(app *a, const app_actor *by, int64_t user_id, const app_u
   return err;
 }
 
+void app__audit_fill(store_audit_event *ev, const app_actor *by, const char *action,
+                     const char *object_type, const char *object_id, const char *reason,
+                     const char *outcome) {
+  memset(ev, 0, sizeof *ev);
+  if (by != NULL) {
+    ev->actor_id = by->user_id;
+    snprintf(ev->actor_name, sizeof ev->actor_name, "%s", by->name);
+    snprintf(ev->role, sizeof ev->role, "%s", by->role);
+    snprintf(ev->source_addr, sizeof ev->source_addr, "%s", by->source_addr);
+  }
+  snprintf(ev->action, sizeof ev->action, "%s", action);
+  snprintf(ev->object_type, sizeof ev->object_type, "%s", object_type ? object_type : "");
+  snprintf(ev->object_id, sizeof ev->object_id, "%s", object_id ? object_id : "");
+  snprintf(ev->reason, sizeof ev->reason, "%s", reason ? reason : "");
+  snprintf(ev->outcome, sizeof ev->outcome, "%s", outcome ? outcome : "ok");
+}
+
 bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,
                  const char *object_id, const char *reason, const char *outcome, bm_diag *diag) {
   store_audit_event ev;
-  memset(&ev, 0, sizeof ev);
-  if (by != NULL) {
-    ev.actor_id = by->user_id;
-    snprintf(ev.actor_name, sizeof ev.actor_name, "%s", by->name);
-    snprintf(ev.role, sizeof ev.role, "%s", by->role);
-    snprintf(ev.source_addr, sizeof ev.source_addr, "%s", by->source_addr);
-  }
-  snprintf(ev.action, sizeof ev.action, "%s", action);
-  snprintf(ev.object_type, sizeof ev.object_type, "%s", object_type ? object_type : "");
-  snprintf(ev.object_id, sizeof ev.object_id, "%s", object_id ? object_id : "");
-  snprintf(ev.reason, sizeof ev.reason, "%s", reason ? reason : "");
-  snprintf(ev.outcome, sizeof ev.outcome, "%s", outcome ? outcome : "ok");
+  app__audit_fill(&ev, by, action, object_type, object_id, reason, outcome);
   return store_audit_append(a->st, &ev, diag);
 }

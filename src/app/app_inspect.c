@@ -254,14 +254,14 @@ static bm_err stay_calc(app *a, app_inspection *out, bm_diag *diag) {
   return err;
 }
 
-/* Store the hits shown, for the hit queue and the statistics: one write each (group commit
- * shares the commit with the other booths' writes; most inspections have no hit). */
-static bm_err record_hits(app *a, const app_inspection *out, bm_diag *diag) {
+/* The hits shown, as store records for the hit queue and the statistics (their traveller id is
+ * filled in by store_inspection_write). Returns how many. */
+static size_t collect_hits(const app_inspection *out, store_hit *hs) {
+  size_t n = 0;
   for (unsigned i = 0; i < out->nhits; i++) {
     if (out->hit_list_ids[i] == 0) continue; /* a list not in the store: cannot be referenced */
     store_hit h;
     memset(&h, 0, sizeof h);
-    h.traveller_id = out->traveller.id;
     snprintf(h.traveller_key, sizeof h.traveller_key, "%s", out->traveller_key);
     h.watchlist_id = out->hit_list_ids[i];
     snprintf(h.entry_id, sizeof h.entry_id, "%s", out->hits[i].entry->id);
@@ -269,10 +269,9 @@ static bm_err record_hits(app *a, const app_inspection *out, bm_diag *diag) {
     h.score_permille = sc <= 0.0f ? 0 : sc >= 1.0f ? 1000 : (int)(sc * 1000.0f + 0.5f);
     h.created_ms = out->time_ms;
     if (h.traveller_key[0] == '\0' || h.entry_id[0] == '\0') continue;
-    bm_err err = store_hit_add(a->st, &h, diag);
-    if (err != BM_OK) return err;
+    hs[n++] = h;
   }
-  return BM_OK;
+  return n;
 }
 
 bm_err app_hits_list(app *a, const app_actor *by, bool pending_only, store_hit_view *out,
@@ -315,24 +314,32 @@ bm_err app_inspect(app *a, const app_actor *by, const app_inspect_in *in, app_in
   out->time_ms = in->time_ms ? in->time_ms : store_now_ms();
   err = identify(in, out, diag);
   if (err != BM_OK) return err;
-  int created = 0;
-  err = store_traveller_upsert(a->st, &out->traveller, &out->document, &created, diag);
-  if (err != BM_OK) return err;
-  out->new_traveller = created != 0;
-  err = screen(a, out, diag);
-  if (err == BM_OK) err = record_hits(a, out, diag);
-  if (err == BM_OK)
-    err = store_crossing_list_by_traveller(a->st, out->traveller.id, out->history, APP_HISTORY_MAX,
-                                           &out->nhistory, diag);
-  if (err == BM_OK) err = stay_calc(a, out, diag);
-  char object[32];
-  snprintf(object, sizeof object, "%lld", (long long)out->traveller.id);
+  /* Screen first (it needs the name, not the stored traveller), then write the traveller, the
+   * document, the hits and the audit event as one durable write: the booth waits for one
+   * commit, not one per record. */
   char why[64];
-  snprintf(why, sizeof why, "%s inspection at BCP %s, %u hits", out->direction, bcp.code,
-           out->nhits);
-  bm_err aerr = app_audit(a, by, "inspection.create", "traveller", object, why,
-                          err == BM_OK ? "ok" : "failed", err == BM_OK ? diag : NULL);
-  if (err == BM_OK) err = aerr;
+  err = screen(a, out, diag);
+  if (err == BM_OK) {
+    store_hit hs[APP_HITS_MAX];
+    size_t nh = collect_hits(out, hs);
+    store_audit_event ev;
+    snprintf(why, sizeof why, "%s inspection at BCP %s, %u hits", out->direction, bcp.code,
+             out->nhits);
+    app__audit_fill(&ev, by, "inspection.create", "traveller", NULL, why, "ok");
+    int created = 0;
+    err =
+        store_inspection_write(a->st, &out->traveller, &out->document, &created, hs, nh, &ev, diag);
+    out->new_traveller = created != 0;
+  }
+  if (err != BM_OK) { /* the attempt is audited all the same */
+    snprintf(why, sizeof why, "%s inspection at BCP %s", out->direction, bcp.code);
+    app_audit(a, by, "inspection.create", "traveller", NULL, why, "failed", NULL);
+    app_inspection_release(a, out);
+    return err;
+  }
+  err = store_crossing_list_by_traveller(a->st, out->traveller.id, out->history, APP_HISTORY_MAX,
+                                         &out->nhistory, diag);
+  if (err == BM_OK) err = stay_calc(a, out, diag);
   if (err != BM_OK) app_inspection_release(a, out);
   return err;
 }

@@ -30,5 +30,9 @@ struct app {
 
 app_snap *app__snap_acquire(app *a);          /* NULL when none */
 void app__snap_release(app *a, app_snap *sn); /* accepts NULL */
+/* An audit event of actor by, filled for store_audit_append or store_inspection_write. */
+void app__audit_fill(store_audit_event *ev, const app_actor *by, const char *action,
+                     const char *object_type, const char *object_id, const char *reason,
+                     const char *outcome);
 
 #endif /* BMIS_APP_INTERNAL_H */

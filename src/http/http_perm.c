@@ -43,8 +43,9 @@ static const http_perm perms[] = {
      "travel history informs inspections and analysis; the DPO answers subject access requests"},
     {"traveller.read", OFF | SUP | ANA | DPO,
      "personal data of travellers: those who inspect, analyse or audit its use"},
-    {"watchlist.read", OFF | SUP | ANA,
-     "entries behind a hit are needed to resolve it; analysts maintain targeting"},
+    {"watchlist.read", OFF | SUP | ANA | ADM,
+     "entries behind a hit are needed to resolve it; analysts maintain targeting; administrators "
+     "upload the lists (they hold the files) and must see which versions are in use"},
     {"watchlist.upload", SUP | ADM,
      "loading or replacing a list changes every later screening: supervisors, and administrators "
      "running the scheduled feed"},

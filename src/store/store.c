@@ -125,6 +125,12 @@ static bm_err check_str(const char *field, const char *v, size_t cap, int requir
     if (e_ != BM_OK) return e_;                                                                    \
   } while (0)
 
+#define TRY(expr)                                                                                  \
+  do {                                                                                             \
+    bm_err e_ = (expr);                                                                            \
+    if (e_ != BM_OK) return e_;                                                                    \
+  } while (0)
+
 /* A borrowed C string argument: non-NULL, shorter than cap. */
 static bm_err check_arg(const char *field, const char *v, size_t cap, int required, bm_diag *d) {
   if (v == NULL) {
@@ -288,9 +294,8 @@ bm_err store_session_purge(store *s, int64_t before_ms, int64_t *count, bm_diag 
 
 /* ---- Travellers ---- */
 
-bm_err store_traveller_upsert(store *s, store_traveller *t, store_document *doc, int *created,
-                              bm_diag *d) {
-  NEED(s && t && doc);
+/* The checks of store_traveller_upsert; fills the times left 0. */
+static bm_err upsert_check(store_traveller *t, store_document *doc, bm_diag *d) {
   STR(t, surname, 0);
   STR(t, given_names, 0);
   if (t->surname[0] == '\0' && t->given_names[0] == '\0')
@@ -302,11 +307,18 @@ bm_err store_traveller_upsert(store *s, store_traveller *t, store_document *doc,
   STR(doc, number, 1);
   STR(doc, issuing_state, 1);
   STR(doc, expiry_date, 0);
-  int dummy;
   int64_t now = store_now_ms();
   if (t->updated_ms == 0) t->updated_ms = now;
   if (t->created_ms == 0) t->created_ms = t->updated_ms;
   if (doc->created_ms == 0) doc->created_ms = t->updated_ms;
+  return BM_OK;
+}
+
+bm_err store_traveller_upsert(store *s, store_traveller *t, store_document *doc, int *created,
+                              bm_diag *d) {
+  NEED(s && t && doc);
+  TRY(upsert_check(t, doc, d));
+  int dummy;
   return s->vt->traveller_upsert(s->b, t, doc, created ? created : &dummy, d);
 }
 
@@ -452,13 +464,21 @@ bm_err store_watchlist_version_list(store *s, int64_t watchlist_id, store_watchl
 
 /* ---- Hits and dispositions ---- */
 
-bm_err store_hit_add(store *s, store_hit *h, bm_diag *d) {
-  NEED(s && h && h->watchlist_id > 0 && h->crossing_id >= 0 && h->traveller_id >= 0);
+/* The checks of store_hit_add (traveller_id may still be 0: store_inspection_write sets it). */
+static bm_err hit_check(store_hit *h, bm_diag *d) {
   STR(h, traveller_key, 1);
   STR(h, entry_id, 1);
+  if (h->watchlist_id <= 0 || h->crossing_id < 0 || h->traveller_id < 0)
+    return bm_diag_set(d, BM_ERR_USAGE, NULL, 0, 0, "a hit needs a watchlist and no negative id");
   if (h->score_permille < 0 || h->score_permille > 1000)
     return bm_diag_set(d, BM_ERR_INVALID, "score_permille", 0, 0, "score must be 0..1000");
   if (h->created_ms == 0) h->created_ms = store_now_ms();
+  return BM_OK;
+}
+
+bm_err store_hit_add(store *s, store_hit *h, bm_diag *d) {
+  NEED(s && h);
+  TRY(hit_check(h, d));
   return s->vt->hit_add(s->b, h, d);
 }
 
@@ -633,8 +653,8 @@ bm_err store_audit_hash(const store_audit_event *ev, const char *prev_hex,
   return BM_OK;
 }
 
-bm_err store_audit_append(store *s, store_audit_event *ev, bm_diag *d) {
-  NEED(s && ev);
+/* The checks of store_audit_append. */
+static bm_err audit_check(store_audit_event *ev, bm_diag *d) {
   STR(ev, actor_name, 0);
   STR(ev, role, 0);
   STR(ev, source_addr, 0);
@@ -646,7 +666,26 @@ bm_err store_audit_append(store *s, store_audit_event *ev, bm_diag *d) {
   if (ev->actor_id < 0)
     return bm_diag_set(d, BM_ERR_INVALID, "actor_id", 0, 0, "negative actor id");
   if (ev->time_ms == 0) ev->time_ms = store_now_ms();
+  return BM_OK;
+}
+
+bm_err store_audit_append(store *s, store_audit_event *ev, bm_diag *d) {
+  NEED(s && ev);
+  TRY(audit_check(ev, d));
   return s->vt->audit_append(s->b, ev, d);
+}
+
+bm_err store_inspection_write(store *s, store_traveller *t, store_document *doc, int *created,
+                              store_hit *hits, size_t nhits, store_audit_event *ev, bm_diag *d) {
+  NEED(s && t && doc && ev && (hits || nhits == 0));
+  if (nhits > STORE_INSPECTION_HITS_MAX)
+    return bm_diag_set(d, BM_ERR_LIMIT, "hits", 0, 0, "at most %d hits per inspection",
+                       STORE_INSPECTION_HITS_MAX);
+  TRY(upsert_check(t, doc, d));
+  for (size_t i = 0; i < nhits; i++) TRY(hit_check(&hits[i], d));
+  TRY(audit_check(ev, d));
+  int dummy;
+  return s->vt->inspection_write(s->b, t, doc, created ? created : &dummy, hits, nhits, ev, d);
 }
 
 bm_err store_audit_list(store *s, const store_audit_filter *f, store_audit_event *out, size_t cap,

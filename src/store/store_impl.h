@@ -85,6 +85,9 @@ typedef struct store_vtable {
                                    store_watchlist_version *out, size_t cap, size_t *n, bm_diag *d);
 
   bm_err (*hit_add)(store_backend *b, store_hit *h, bm_diag *d);
+  bm_err (*inspection_write)(store_backend *b, store_traveller *t, store_document *doc,
+                             int *created, store_hit *hits, size_t nhits, store_audit_event *ev,
+                             bm_diag *d);
   bm_err (*hit_get)(store_backend *b, int64_t id, store_hit *out, bm_diag *d);
   bm_err (*hit_list)(store_backend *b, const store_hit_filter *f, store_hit_view *out, size_t cap,
                      size_t *n, bm_diag *d);

@@ -695,6 +695,72 @@ static void test_store_hit_list_and_stats(void **state) {
   free(cs);
 }
 
+/* An inspection's traveller, hits and audit event are one write: all of them, or none (a bad hit
+ * takes the new traveller and the audit event with it). */
+static void test_store_inspection_write_all_or_none(void **state) {
+  fixture *f = *state;
+  store_watchlist w = {0};
+  strcpy(w.name, "national");
+  strcpy(w.kind, "national");
+  OK(store_watchlist_put(f->s, &w, &d_));
+  store_traveller t = {0};
+  store_document doc = {0};
+  strcpy(t.surname, "KOWALCZYK");
+  strcpy(t.given_names, "PIOTR");
+  strcpy(doc.doc_type, "P");
+  strcpy(doc.number, "EA1234567");
+  strcpy(doc.issuing_state, "POL");
+  store_hit h[2];
+  memset(h, 0, sizeof h);
+  for (int i = 0; i < 2; i++) {
+    strcpy(h[i].traveller_key, "PIOTR KOWALCZYK||POL:EA1234567");
+    h[i].watchlist_id = w.id;
+    sprintf(h[i].entry_id, "A-%d", i + 1);
+    h[i].score_permille = 900 + i;
+  }
+  store_audit_event ev = {0};
+  strcpy(ev.actor_name, "officer1");
+  strcpy(ev.action, "inspection.create");
+  strcpy(ev.object_type, "traveller");
+  strcpy(ev.outcome, "ok");
+  store_audit_verify_result before;
+  OK(store_audit_verify(f->s, &before, &d_));
+  /* A hit on a list that does not exist: nothing is written. */
+  h[1].watchlist_id = w.id + 1000;
+  int created = -1;
+  bm_diag d = {0};
+  assert_int_equal(store_inspection_write(f->s, &t, &doc, &created, h, 2, &ev, &d), BM_ERR_INVALID);
+  store_traveller found[2];
+  size_t n = 0;
+  store_traveller_query q = {.document_number = "EA1234567"};
+  OK(store_traveller_search(f->s, &q, found, 2, &n, &d_));
+  assert_int_equal(n, 0);
+  store_audit_verify_result after;
+  OK(store_audit_verify(f->s, &after, &d_));
+  assert_int_equal(after.records, before.records);
+  /* Right: all three kinds of record, the hits and the event naming the new traveller. */
+  h[1].watchlist_id = w.id;
+  memset(&ev.hash, 0, sizeof ev.hash);
+  OK(store_inspection_write(f->s, &t, &doc, &created, h, 2, &ev, &d_));
+  assert_int_equal(created, 1);
+  assert_true(t.id > 0 && doc.traveller_id == t.id);
+  assert_int_equal(h[0].traveller_id, t.id);
+  assert_int_equal(h[1].traveller_id, t.id);
+  store_hit got;
+  OK(store_hit_get(f->s, h[1].id, &got, &d_));
+  assert_string_equal(got.entry_id, "A-2");
+  char tid[32];
+  snprintf(tid, sizeof tid, "%lld", (long long)t.id);
+  assert_string_equal(ev.object_id, tid);
+  OK(store_audit_verify(f->s, &after, &d_));
+  assert_int_equal(after.records, before.records + 1);
+  assert_int_equal(after.status, STORE_AUDIT_INTACT);
+  /* Too many hits is a limit, checked before anything is queued. */
+  assert_int_equal(
+      store_inspection_write(f->s, &t, &doc, NULL, h, STORE_INSPECTION_HITS_MAX + 1, &ev, &d),
+      BM_ERR_LIMIT);
+}
+
 static void test_store_referral_open_resolve(void **state) {
   fixture *f = *state;
   store_referral r = {.traveller_id = f->traveller, .bcp_id = f->bcp, .opened_by = f->officer};
@@ -922,6 +988,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_store_watchlists_hits_dispositions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_hit_list_and_stats, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_inspection_write_all_or_none, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_referral_open_resolve, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_audit_list_filters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_audit_chain_verify_and_tamper, setup, teardown),
