@@ -7,6 +7,7 @@
 # usage: api.sh PATH/TO/bmis
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../demo"
 TMP=$(mktemp -d)
@@ -16,34 +17,18 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 CURL=(curl -s -S --max-time 20)
-check() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', want '$2'"; fi
-}
 
 # 1. A demo database (small, fixed seed and date) and the server on a free port.
 if ! "$BMIS" demo --db "$TMP/bmis.db" --data "$DATA" --seed 7 --end-date 2026-06-30 \
   --travellers 300 >"$TMP/demo.out" 2>&1; then
   bad "bmis demo failed: $(tail -3 "$TMP/demo.out")"
-  echo "$passes passed, $fails failed"
+  summary
   exit 1
 fi
-"$BMIS" serve --db "$TMP/bmis.db" --listen 127.0.0.1:0 --threads 2 --home-state UTO \
-  --no-access-log 2>"$TMP/err" &
-PID=$!
-URL=
-for _ in $(seq 1 300); do # up to 30 s (an ASan build loads the lists slowly)
-  URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$TMP/err" | head -1)
-  [ -n "$URL" ] && break
-  kill -0 "$PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$URL" ]; then
+if ! serve_start "$BMIS" "$TMP/err" --db "$TMP/bmis.db" --threads 2 --home-state UTO --no-access-log; then
   bad "server did not start: $(cat "$TMP/err")"
-  echo "$passes passed, $fails failed"
+  summary
   exit 1
 fi
 grep -q 'watchlist national (national) version demo-2026.1: 200 entries' "$TMP/err" && ok ||
@@ -254,5 +239,4 @@ PID=
 "$BMIS" audit verify --db "$TMP/bmis.db" >"$TMP/v" 2>&1
 check "bmis audit verify" 0 "$?"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

@@ -6,6 +6,7 @@
 # usage: crash.sh PATH/TO/bmis
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../demo"
 TMP=$(mktemp -d)
@@ -18,33 +19,19 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ACKS_BEFORE_KILL=200
 
-start_server() { # -> URL
-  : >"$TMP/err"
-  "$BMIS" serve --db "$TMP/bmis.db" --listen 127.0.0.1:0 --threads 4 --no-access-log \
-    2>"$TMP/err" &
-  PID=$!
-  URL=
-  for _ in $(seq 1 300); do
-    URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$TMP/err" | head -1)
-    [ -n "$URL" ] && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  return 1
+start_server() { # -> PID, URL
+  serve_start "$BMIS" "$TMP/err" --db "$TMP/bmis.db" --threads 4 --no-access-log
 }
 
 if ! "$BMIS" demo --db "$TMP/bmis.db" --data "$DATA" --seed 3 --end-date 2026-06-30 \
   --travellers 200 >"$TMP/demo.out" 2>&1; then
   bad "bmis demo failed: $(tail -3 "$TMP/demo.out")"
-  echo "$passes passed, $fails failed"
+  summary
   exit 1
 fi
-start_server || { bad "server did not start: $(cat "$TMP/err")"; echo "$passes passed, $fails failed"; exit 1; }
+start_server || { bad "server did not start: $(cat "$TMP/err")"; summary; exit 1; }
 TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' \
   -d '{"username":"officer1","password":"officer-demo-2026","kind":"api"}' \
   "$URL/api/v1/sessions" | jq -r '.token // empty')
@@ -83,7 +70,7 @@ N=$(wc -l <"$TMP/acks")
 [ "$N" -ge "$ACKS_BEFORE_KILL" ] && ok || bad "only $N crossings acknowledged before the kill"
 
 # Restart on the same files: every acknowledged crossing is there.
-start_server || { bad "server did not restart: $(cat "$TMP/err")"; echo "$passes passed, $fails failed"; exit 1; }
+start_server || { bad "server did not restart: $(cat "$TMP/err")"; summary; exit 1; }
 TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' \
   -d '{"username":"supervisor","password":"supervisor-demo-2026","kind":"api"}' \
   "$URL/api/v1/sessions" | jq -r '.token // empty')
@@ -100,5 +87,4 @@ wait "$PID"
 PID=
 "$BMIS" audit verify --db "$TMP/bmis.db" >"$TMP/v" 2>&1 && ok || bad "audit chain: $(cat "$TMP/v")"
 echo "acknowledged before SIGKILL: $N, all found after restart: $([ $missing -eq 0 ] && echo yes || echo no)"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

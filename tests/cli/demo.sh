@@ -4,19 +4,11 @@
 # usage: demo.sh PATH/TO/bmis
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../demo"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
-has() { # name file pattern
-  if grep -q -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(basename "$2")"; fi
-}
 
 # 1. Create: exit 0, logins of every role, the public-password warning, lists, try set.
 "$BMIS" demo --db "$TMP/x.db" --data "$DATA" --seed 5 --end-date 2026-06-30 --travellers 400 \
@@ -84,5 +76,4 @@ expect_status "bad date" 2 $?
 expect_status "help" 0 $?
 has "help" "$TMP/help" "Usage: bmis demo"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

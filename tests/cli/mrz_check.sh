@@ -3,20 +3,11 @@
 # usage: mrz_check.sh PATH/TO/bmis   (BMIS_UPDATE_GOLDEN=1 rewrites the expected files; review the diff)
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 D="$HERE/mrz"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
-golden() { # name expected-file actual-file
-  if [ "${BMIS_UPDATE_GOLDEN:-}" = 1 ]; then cp "$3" "$2"; fi
-  if diff -u "$2" "$3" >"$TMP/diff"; then ok; else bad "$1 differs from $(basename "$2"):"; cat "$TMP/diff"; fi
-}
 
 # 1. The DESIGN.md 5.1 example, exactly (input_line is an openbmis extension).
 echo 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408122F1204159ZE184226B<<<<<10' \
@@ -100,5 +91,4 @@ expect_status "unknown command" 2 $?
 "$BMIS" >/dev/null 2>&1
 expect_status "no command" 2 $?
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

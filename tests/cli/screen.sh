@@ -3,27 +3,12 @@
 # usage: screen.sh PATH/TO/bmis   (BMIS_UPDATE_GOLDEN=1 rewrites the expected files; review the diff)
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 D="$HERE/screen"
 W="$HERE/../data/watchlists"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
-golden() { # name expected-file actual-file
-  if [ "${BMIS_UPDATE_GOLDEN:-}" = 1 ]; then cp "$3" "$2"; fi
-  if diff -u "$2" "$3" >"$TMP/diff"; then ok; else bad "$1 differs from $(basename "$2"):"; cat "$TMP/diff"; fi
-}
-has() { # name file pattern
-  if grep -q -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(basename "$2")"; fi
-}
-hasnt() { # name file pattern
-  if grep -q -- "$3" "$2"; then bad "$1: unexpected '$3' in $(basename "$2")"; else ok; fi
-}
 line() { sed -n "$1p" "$2"; } # N file
 
 # 1. The DESIGN.md 5.2 shape: one object per query line, in order, blank lines skipped, bad lines
@@ -162,5 +147,4 @@ else
   echo "note: real lists not in tests/data/watchlists; section 8 skipped"
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

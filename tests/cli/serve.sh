@@ -5,6 +5,7 @@
 # Every wait is bounded; the server is killed on any exit of this script.
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 TMP=$(mktemp -d)
 PID=
 cleanup() {
@@ -12,9 +13,6 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 command -v curl >/dev/null || { echo "curl is needed (scripts/deps.sh)"; exit 1; }
 CURL=(curl -sS --max-time 5)
 
@@ -31,19 +29,10 @@ CURL=(curl -sS --max-time 5)
 # 2. Start on a free port chosen by the kernel; the port is in the "listening on" line.
 mkdir -p "$TMP/web"
 echo '<!doctype html><title>t</title>' >"$TMP/web/index.html"
-"$BMIS" serve --db "$TMP/bmis.db" --listen 127.0.0.1:0 --threads 2 --web "$TMP/web" \
-  --shutdown-timeout 5 2>"$TMP/err" &
-PID=$!
-URL=
-for _ in $(seq 1 100); do # up to 10 s
-  URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$TMP/err" | head -1)
-  [ -n "$URL" ] && break
-  kill -0 "$PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$URL" ]; then
+if ! serve_start "$BMIS" "$TMP/err" --db "$TMP/bmis.db" --threads 2 --web "$TMP/web" \
+  --shutdown-timeout 5; then
   bad "server did not start: $(cat "$TMP/err")"
-  echo "$passes passed, $fails failed"
+  summary
   exit 1
 fi
 ok
@@ -95,5 +84,4 @@ done
 grep -q 'stopped' "$TMP/err" && ok || bad "stop message"
 PID=
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

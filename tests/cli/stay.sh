@@ -4,20 +4,11 @@
 # usage: stay.sh PATH/TO/bmis   (BMIS_UPDATE_GOLDEN=1 rewrites the expected files; review the diff)
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 D="$HERE/stay"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
-golden() { # name expected-file actual-file
-  if [ "${BMIS_UPDATE_GOLDEN:-}" = 1 ]; then cp "$3" "$2"; fi
-  if diff -u "$2" "$3" >"$TMP/diff"; then ok; else bad "$1 differs from $(basename "$2"):"; cat "$TMP/diff"; fi
-}
 # case NAME STATUS [ARGS...]: run bmis stay --policy policy.json ARGS on stay/NAME.json, compare the
 # output with stay/NAME.expected.json and the exit status with STATUS.
 case_() {
@@ -96,5 +87,4 @@ err_case "two files" "one FILE" "$D/visa.json" "$D/exempt.json"
 "$BMIS" help stay | grep -q 'bmis stay' && ok || bad "help stay"
 "$BMIS" --help | grep -q '^  stay ' && ok || bad "--help lists stay"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

@@ -5,15 +5,10 @@
 # without it; tests/unit/store_test.c covers tampering in any case.
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 DB="$TMP/bmis.db"
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
 
 # 1. add: password from stdin, JSON out; from --password-file; every role name accepted.
 echo 'correct horse battery' | "$BMIS" user add --db "$DB" --role officer anna >"$TMP/out" 2>"$TMP/err"
@@ -87,5 +82,4 @@ else
   echo "skip: sqlite3 shell not installed, tampering cases not run"
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary

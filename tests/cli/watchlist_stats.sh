@@ -3,22 +3,13 @@
 # usage: watchlist_stats.sh PATH/TO/bmis   (BMIS_UPDATE_GOLDEN=1 rewrites the expected files; review the diff)
 set -u
 BMIS=${1:?path to bmis}
+. "$(dirname "$0")/lib/common.sh"
 BMIS=$(cd "$(dirname "$BMIS")" && pwd)/$(basename "$BMIS")
 HERE=$(cd "$(dirname "$0")" && pwd)
 D="$HERE/watchlist"
 DATA="${BMIS_TESTS:-$HERE/..}/data/watchlists"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_status() { # name want got
-  if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
-}
-golden() { # name expected-file actual-file
-  if [ "${BMIS_UPDATE_GOLDEN:-}" = 1 ]; then cp "$3" "$2"; fi
-  if diff -u "$2" "$3" >"$TMP/diff"; then ok; else bad "$1 differs from $(basename "$2"):"; cat "$TMP/diff"; fi
-}
 # Timings and memory differ from run to run and machine to machine: blank them out.
 stable() { sed -E 's/"load_seconds":[0-9.e+-]+/"load_seconds":0/; s/"memory_bytes":[0-9]+/"memory_bytes":0/; s/"max_rss_bytes":[0-9]+/"max_rss_bytes":0/'; }
 
@@ -98,5 +89,4 @@ expect_status "stats --help" 0 $?
 expect_status "help watchlist" 0 $?
 "$BMIS" --help | grep -q '^  watchlist ' && ok || bad "watchlist missing from bmis --help"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary
