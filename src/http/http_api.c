@@ -75,6 +75,16 @@ static void reply(http_resp *resp, int status, json_t *body) {
   http_resp_json(resp, status, body);
 }
 
+/* Answer {"KEY": [ENCODE(&ITEMS[0]), ... ENCODE(&ITEMS[N-1])]} (500 when memory ran out). The
+ * list handlers end with it; ITEMS is not freed here. */
+#define REPLY_LIST(resp, key, items, n, encode)                                                    \
+  do {                                                                                             \
+    json_t *arr_ = json_array();                                                                   \
+    for (size_t i_ = 0; arr_ != NULL && i_ < (n); i_++)                                            \
+      json_array_append_new(arr_, encode(&(items)[i_]));                                           \
+    reply(resp, 200, arr_ ? json_pack("{s:o}", key, arr_) : NULL);                                 \
+  } while (0)
+
 /* The body as an object (400 when it is not one). */
 static const json_t *body_object(const http_req *req, http_resp *resp) {
   if (req->json == NULL || !json_is_object(req->json)) {
@@ -290,10 +300,8 @@ void http_api_bcps(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++) json_array_append_new(arr, js_bcp_encode(&b[i]));
+  REPLY_LIST(resp, "bcps", b, n, js_bcp_encode);
   free(b);
-  reply(resp, 200, arr ? json_pack("{s:o}", "bcps", arr) : NULL);
 }
 
 void http_api_refusal_codes(http_req *req, http_resp *resp) {
@@ -305,10 +313,7 @@ void http_api_refusal_codes(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_refusal_code_encode(&c[i]));
-  reply(resp, 200, arr ? json_pack("{s:o}", "refusal_codes", arr) : NULL);
+  REPLY_LIST(resp, "refusal_codes", c, n, js_refusal_code_encode);
 }
 
 /* ---- Inspection and decisions ---- */
@@ -502,11 +507,8 @@ void http_api_traveller_search(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_traveller_encode(&t[i]));
+  REPLY_LIST(resp, "travellers", t, n, js_traveller_encode);
   free(t);
-  reply(resp, 200, arr ? json_pack("{s:o}", "travellers", arr) : NULL);
 }
 
 /* ---- Overstayers ---- */
@@ -574,11 +576,8 @@ void http_api_referrals_open(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_referral_encode(&r[i]));
+  REPLY_LIST(resp, "referrals", r, n, js_referral_encode);
   free(r);
-  reply(resp, 200, arr ? json_pack("{s:o}", "referrals", arr) : NULL);
 }
 
 void http_api_referral_resolve(http_req *req, http_resp *resp) {
@@ -647,10 +646,7 @@ void http_api_watchlists(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_list_info_encode(&l[i]));
-  reply(resp, 200, arr ? json_pack("{s:o}", "watchlists", arr) : NULL);
+  REPLY_LIST(resp, "watchlists", l, n, js_list_info_encode);
 }
 
 void http_api_watchlist_put(http_req *req, http_resp *resp) {
@@ -702,11 +698,8 @@ void http_api_audit_list(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_audit_event_encode(&ev[i]));
+  REPLY_LIST(resp, "events", ev, n, js_audit_event_encode);
   free(ev);
-  reply(resp, 200, arr ? json_pack("{s:o}", "events", arr) : NULL);
 }
 
 void http_api_audit_verify(http_req *req, http_resp *resp) {
@@ -737,10 +730,8 @@ void http_api_users(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++) json_array_append_new(arr, js_user_encode(&u[i]));
+  REPLY_LIST(resp, "users", u, n, js_user_encode);
   free(u);
-  reply(resp, 200, arr ? json_pack("{s:o}", "users", arr) : NULL);
 }
 
 void http_api_user_create(http_req *req, http_resp *resp) {
@@ -862,11 +853,8 @@ void http_api_hits(http_req *req, http_resp *resp) {
     fail(resp, err, &d);
     return;
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; arr != NULL && i < n; i++)
-    json_array_append_new(arr, js_hit_view_encode(&h[i]));
+  REPLY_LIST(resp, "hits", h, n, js_hit_view_encode);
   free(h);
-  reply(resp, 200, arr ? json_pack("{s:o}", "hits", arr) : NULL);
 }
 
 void http_api_watchlist_entry(http_req *req, http_resp *resp) {
