@@ -24,6 +24,7 @@ static const cmd_entry commands[] = {
     {"audit", cmd_audit, "verify the audit hash chain, list audit events", cmd_audit_help},
     {"stay", cmd_stay, "apply the 90/180-day and national stay rules", cmd_stay_help},
     {"serve", cmd_serve, "run the HTTP server (REST API, web UI)", cmd_serve_help},
+    {"paxlst", cmd_paxlst, "parse UN/EDIFACT PAXLST passenger and crew lists", cmd_paxlst_help},
     {"demo", cmd_demo, "create a demo database and print its logins", cmd_demo_help},
     {"help", cmd_help, "show help for a command", cmd_help_help},
     {"version", cmd_version, "print the version", cmd_version_help},

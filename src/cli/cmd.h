@@ -33,6 +33,8 @@ int cmd_serve(int argc, char **argv);
 void cmd_serve_help(FILE *out);
 int cmd_demo(int argc, char **argv);
 void cmd_demo_help(FILE *out);
+int cmd_paxlst(int argc, char **argv);
+void cmd_paxlst_help(FILE *out);
 
 /* Shared helpers for commands. */
 /* Read a whole stream into a NUL-terminated heap buffer; refuses more than max_bytes.
