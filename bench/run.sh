@@ -9,6 +9,7 @@
 #
 # Environment: BENCH_SECONDS (minimum timed seconds per measurement, default 1.5),
 #              BENCH_MRZ_COUNT (documents per MRZ format, default 100000),
+#              BENCH_EDIFACT_MB (megabytes of the synthetic PAXLST file, default 64),
 #              BENCH_SCREEN_DATA (the shared data directory with names/ and watchlists/; default
 #                ../shared/data beside the repository; the screening sections are skipped without it),
 #              BENCH_SCREEN_ENTRIES (watchlist entries of the speed benchmark, default 1000000),
@@ -30,6 +31,7 @@ BUILD=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build directory $1" >&
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_SECONDS=${BENCH_SECONDS:-1.5}
 BENCH_MRZ_COUNT=${BENCH_MRZ_COUNT:-100000}
+BENCH_EDIFACT_MB=${BENCH_EDIFACT_MB:-64}
 BENCH_SCREEN_DATA=${BENCH_SCREEN_DATA:-$BENCH_DIR/../../shared/data}
 BENCH_SCREEN_ENTRIES=${BENCH_SCREEN_ENTRIES:-1000000}
 BENCH_SCREEN_TRAVELLERS=${BENCH_SCREEN_TRAVELLERS:-100000}
@@ -162,6 +164,49 @@ section_mrz() {
     fi
     add_row "MRZ $f docs/s" "$(rate "$ours")" "$(rate "$theirs")" "${r}x" "$target"
   done
+}
+
+# ---- EDIFACT: PAXLST tokenizing and full parse, MB/s on one core, vs npm edifact ----
+EDIFACT_TARGET=300
+EDIFACT_RATIO_TARGET=20
+
+section_edifact() {
+  local exe="$BUILD/edifact_bench" file="$WORK/paxlst.edi" out="$WORK/edifact.out"
+  local peer_dir="$BENCH_DIR/peers/edifact" have_peer=0
+  need_bench edifact_bench || return 0
+  echo "== EDIFACT: openbmis edi_reader (tokenize) and paxlst_parse, $BENCH_EDIFACT_MB MB of PAXLST"
+  if ! "$exe" --megabytes "$BENCH_EDIFACT_MB" --seconds "$BENCH_SECONDS" --write "$file" | tee "$out"; then
+    fail "edifact_bench: verification failed (see above)"
+  fi
+  echo
+  if [ -f "$file.json" ] && node_peer "$peer_dir"; then
+    echo "== EDIFACT: npm edifact Parser tokenizing the same bytes"
+    if node "$peer_dir/bench.mjs" "$file" --seconds "$BENCH_SECONDS" | tee "$WORK/edifact.peer"; then
+      have_peer=1
+    else
+      fail "npm edifact peer: its segment counts or checksum differ from the generator's (see above)"
+    fi
+    echo
+  fi
+  rm -f "$file" "$file.json"
+
+  local tok pax theirs r cpu pcpu segs
+  tok=$(key "$out" tokenize_mb_s)
+  pax=$(key "$out" paxlst_mb_s)
+  cpu=$(key "$out" tokenize_cpu)
+  segs=$(key "$out" segments)
+  theirs="" pcpu=""
+  if [ "$have_peer" = 1 ]; then
+    theirs=$(key "$WORK/edifact.peer" peer_mb_s)
+    pcpu=$(key "$WORK/edifact.peer" peer_cpu)
+  fi
+  r=$(ratio "$tok" "$theirs")
+  local target=">= $EDIFACT_TARGET MB/s: $(verdict at_least "$tok" "$EDIFACT_TARGET")"
+  [ "$r" != n/a ] && target="$target, >= ${EDIFACT_RATIO_TARGET}x: $(verdict at_least "$r" "$EDIFACT_RATIO_TARGET")"
+  add_row "EDIFACT tokenize MB/s" "${tok:-n/a}" "${theirs:-n/a}" "${r}x" \
+    "$target; $(rate "$segs") segments, cpu ${cpu:-?}/${pcpu:-?}"
+  add_row "PAXLST parse MB/s" "${pax:-n/a}" "" "" \
+    ">= $EDIFACT_TARGET MB/s: $(verdict at_least "$pax" "$EDIFACT_TARGET"); $(key "$out" persons) persons (peer column: tokenize only)"
 }
 
 # ---- Screening: quality on real lists and labelled names; speed against 1 M entries ----
@@ -328,13 +373,13 @@ section_serve() {
     "$(rate "$rows") rows/s (sqlite3 C API, one transaction); history read p99 ${hist:-?} us ($(key "$out" serve_history_plan))"
 }
 
-SECTIONS=(mrz screen_eval screen store serve)
+SECTIONS=(mrz edifact screen_eval screen store serve)
 
 for s in "${SECTIONS[@]}"; do
   "section_$s"
 done
 
-echo "== Summary ($(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), MRZ: one thread per figure, screening: all cores)"
+echo "== Summary ($(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), MRZ and EDIFACT: one thread per figure, screening: all cores)"
 printf '%-22s %14s %14s %9s  %s\n' "work" "openbmis" "peer" "ratio" "targets"
 for row in "${ROWS[@]}"; do echo "$row"; done
 if [ "$FAILED" -ne 0 ]; then
