@@ -724,7 +724,14 @@ void http_api_users(http_req *req, http_resp *resp) {
   size_t n = 0;
   bm_diag d;
   memset(&d, 0, sizeof d);
-  bm_err err = u ? store_user_list(app_store(app_of(req)), u, API_USERS_MAX, &n, &d) : BM_ERR_NOMEM;
+  app *a = app_of(req);
+  bm_err err = u ? store_user_list(app_store(a), u, API_USERS_MAX, &n, &d) : BM_ERR_NOMEM;
+  /* Staff accounts are personal data too: who looked at them is recorded. */
+  app_actor by;
+  actor_of(req, &by);
+  char found[32];
+  snprintf(found, sizeof found, "%zu users", n);
+  if (err == BM_OK) err = app_audit(a, &by, "user.list", "user", "all", found, "ok", &d);
   if (err != BM_OK) {
     free(u);
     fail(resp, err, &d);

@@ -19,15 +19,26 @@ char *js_time_format(int64_t ms, char buf[32]) {
   return buf;
 }
 
+/* The number in the n digits at s, or -1 when one of them is not a digit (sscanf's %d would take a
+ * sign or a space: "08:-5" is no time). */
+static int digits(const char *s, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
 int js_time_parse(const char *s, int64_t *ms) {
   if (s == NULL) return -1;
-  int y, mo, d, h = 0, mi = 0, sec = 0, milli = 0, n = 0;
   size_t len = strlen(s);
-  if (len == 10) {
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return -1;
-  } else {
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
-      return -1;
+  if (len < 10 || s[4] != '-' || s[7] != '-') return -1;
+  int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = 0, mi = 0, sec = 0;
+  int milli = 0;
+  if (len > 10) {
+    if (len < 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':') return -1;
+    h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
     const char *p = s + 19;
     if (*p == '.') {
       int k = 0;
@@ -39,8 +50,8 @@ int js_time_parse(const char *s, int64_t *ms) {
     if (*p == 'Z') p++;
     if (*p != '\0') return -1;
   }
-  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > bm_days_in_month(y, mo) || h > 23 ||
-      mi > 59 || sec > 59)
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > bm_days_in_month(y, mo) || h < 0 ||
+      h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
     return -1;
   bm_date bd = {(int16_t)y, (uint8_t)mo, (uint8_t)d};
   *ms = (int64_t)bm_date_to_days(bd) * DAY_MS + h * 3600000LL + mi * 60000LL + sec * 1000LL + milli;

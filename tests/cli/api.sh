@@ -226,6 +226,8 @@ check "empty change" 422 "$(patch "/api/v1/users/$O3" '{}' -H "Authorization: Be
 check "unknown user" 404 "$(patch /api/v1/users/99999 '{"disabled":true}' -H "Authorization: Bearer $ADM")"
 check "user changes audited" 200 "$(get "/api/v1/audit?object_type=user&object_id=$O3" -H "Authorization: Bearer $DPO")"
 check "disable, enable, role in the trail" "user.disable user.enable user.role" "$(jq -r '[.events[].action | select(startswith("user.") and . != "user.create")] | sort | join(" ")' "$TMP/b")"
+check "reading the staff list audited" 200 "$(get "/api/v1/audit?action=user.list" -H "Authorization: Bearer $DPO")"
+check "user.list by admin" admin "$(jq -r '.events[0].actor' "$TMP/b")"
 
 # 12. Sign-out ends the token.
 check "sign out" 200 "$("${CURL[@]}" -o "$TMP/b" -w '%{http_code}' -X DELETE "${AUTH[@]}" "$URL/api/v1/sessions/current")"
