@@ -24,6 +24,7 @@
 #include "bmis/auth.h"
 #include "bmis/base.h"
 #include "bmis/mrz.h"
+#include "bmis/paxlst.h"
 #include "bmis/screen.h"
 #include "bmis/stay.h"
 #include "bmis/store.h"
@@ -52,6 +53,12 @@ typedef struct app_config {
   /* The stay policy (include/bmis/stay.h); NULL = the Schengen rule for every nationality. */
   const stay_policy *stay;
   float threshold; /* screening threshold; 0 = WL_DEFAULT_THRESHOLD */
+  /* How long advance passenger information is kept after the flight's arrival; 0 =
+   * APP_API_RETENTION_MS_DEFAULT. */
+  int64_t api_retention_ms;
+  /* Hits at or above this score (or on a document) answer "no board"; 0 = the default of
+   * cusres.h (CUSRES_NO_BOARD_THRESHOLD). */
+  float no_board_threshold;
 } app_config;
 
 /* Create the app on an open store (borrowed: it must outlive the app) and load the watchlists.
@@ -116,6 +123,11 @@ typedef struct app_inspection {
   char direction[STORE_CODE_BYTES_MAX];
   int64_t bcp_id;
   int64_t time_ms;
+  /* The traveller's document was on a flight's advance passenger information (arriving since two
+   * days before the inspection): the booth sees the pre-arrival screening. */
+  bool prescreened;
+  store_api_person api_person;
+  store_api_flight api_flight;
   void *snapshot_; /* keeps hits' entries alive until app_inspection_release */
 } app_inspection;
 
@@ -247,6 +259,88 @@ typedef struct app_entry_ref {
 bm_err app_watchlist_entry(app *a, const app_actor *by, const char *list, const char *entry_id,
                            app_entry_ref *out, bm_diag *diag);
 void app_watchlist_entry_release(app *a, app_entry_ref *ref);
+
+/* ---- Advance passenger information (API): PAXLST from carriers ----
+ * A carrier (an api_client user) posts raw EDIFACT; every PAXLST message in it is parsed
+ * (lenient), every person screened against the lists in use (less verified false hits) and the
+ * manifest stored with the hits (store_api_manifest_write: one durable write per message,
+ * audited as "api_message.create"). A message that cannot be keyed to a flight (no TDT, not a
+ * PAXLST) is reported and not stored; the others are. */
+
+#define APP_API_BYTES_MAX            (8u << 20)           /* one posted interchange file */
+#define APP_API_RETENTION_MS_DEFAULT (24LL * 3600 * 1000) /* Directive 2004/82/EC */
+/* Inspections find a pre-screened document on flights arriving since this long before. */
+#define APP_API_PRESCREEN_WINDOW_MS (48LL * 3600 * 1000)
+
+typedef struct app_api_person_result {
+  store_api_person person; /* as stored (id 0 when its message was not stored) */
+  const paxlst_person *parsed;
+  unsigned nhits;
+  store_api_hit hits[STORE_API_HITS_MAX]; /* list and score filled; disposition "" */
+  char board_text[64];                    /* e.g. "INSUFFICIENT DATA: BIRTH DATE" */
+} app_api_person_result;
+
+typedef struct app_api_message_result {
+  const paxlst_msg *msg; /* as parsed: diagnostics, parts */
+  bool stored;
+  char refused[160]; /* why it was not stored, when it was not */
+  store_api_flight flight;
+  store_api_message message;
+  size_t first_person, npersons; /* its persons in app_api_ingest.persons */
+} app_api_message_result;
+
+typedef struct app_api_ingest {
+  paxlst_batch *batch;
+  app_api_message_result *msgs;
+  size_t nmsgs;
+  app_api_person_result *persons;
+  size_t npersons;
+  double parse_ms, screen_ms, store_ms; /* where the time went */
+} app_api_ingest;
+
+/* Parse, screen and store bytes[0..len) (at most APP_API_BYTES_MAX) sent by actor by (a user:
+ * by->user_id > 0). now_ms 0 = now. BM_ERR_INVALID (diag) when the bytes hold no EDIFACT message
+ * at all; otherwise BM_OK with per-message outcomes in *out (free with app_api_ingest_free), even
+ * when some messages were refused or failed to store (their refused text says why). */
+bm_err app_api_ingest_run(app *a, const app_actor *by, const char *bytes, size_t len,
+                          int64_t now_ms, app_api_ingest **out, bm_diag *diag);
+void app_api_ingest_free(app_api_ingest *r); /* accepts NULL */
+
+/* Flights arriving in [since_ms, until_ms) (0 = unbounded), newest first, with counts only (no
+ * personal data: not audited). */
+bm_err app_api_flights(app *a, const app_actor *by, int64_t since_ms, int64_t until_ms,
+                       store_api_flight *out, size_t cap, size_t *n, bm_diag *diag);
+
+#define APP_API_FLIGHT_PERSONS_MAX  STORE_API_PERSONS_MAX
+#define APP_API_FLIGHT_MESSAGES_MAX 500
+
+typedef struct app_api_flight_view {
+  store_api_flight flight;
+  store_api_message *messages;
+  size_t nmessages;
+  store_api_person *persons; /* hits first */
+  size_t npersons;
+  store_api_hit *hits; /* by person */
+  size_t nhits;
+  /* Parts of split lists: over the messages with a common access reference, the highest final
+   * part number (0 = none received yet) and whether parts 1..that number all arrived. */
+  unsigned parts_last;
+  bool parts_complete;
+} app_api_flight_view;
+
+/* A flight with its messages, persons (hits first) and hits. Audited as "flight.read" (the
+ * persons are personal data). Free with app_api_flight_view_free. */
+bm_err app_api_flight_read(app *a, const app_actor *by, int64_t flight_id,
+                           app_api_flight_view **out, bm_diag *diag);
+void app_api_flight_view_free(app_api_flight_view *v); /* accepts NULL */
+
+/* The retention job: delete API data whose retention passed at now_ms (0 = now), except persons
+ * with a confirmed hit (store_api_purge). Audited as "api_data.purge" with the counts, by the
+ * actor (NULL = the system). */
+bm_err app_api_purge(app *a, const app_actor *by, int64_t now_ms, store_api_purge_result *out,
+                     bm_diag *diag);
+/* The retention period in use. */
+int64_t app_api_retention_ms(const app *a);
 
 /* Append an audit event for actor (source address, action, object, reason, outcome). */
 bm_err app_audit(app *a, const app_actor *by, const char *action, const char *object_type,

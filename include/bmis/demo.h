@@ -140,6 +140,15 @@ void app_demo_opts_default(app_demo_opts *o);
  * delete the database and start again. */
 bm_err app_demo_create(store *s, const app_demo_opts *o, app_demo_report *rep, bm_diag *diag);
 
+/* The demo's inbound flight as the carrier sends it: one PAXLST D:05B message (UNOC) for flight
+ * UX871 FRA-UCY arriving at arrival_ms (written in the server's local time, as EDIFACT times are
+ * local), with the try set's travellers of rep (not the overstayer nor the refused one) and
+ * synthetic passengers up to `passengers` in all (one of them without a birth date). *out is a
+ * heap buffer of *out_len bytes (free it). */
+bm_err app_demo_paxlst(const app_demo_report *rep, int64_t arrival_ms, unsigned passengers,
+                       char **out, size_t *out_len, bm_diag *diag);
+#define APP_DEMO_FLIGHT_PASSENGERS 150
+
 #ifdef __cplusplus
 }
 #endif

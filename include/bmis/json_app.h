@@ -55,6 +55,20 @@ json_t *js_crossing_stats_encode(const app_crossing_stats *s, int64_t since_ms);
  * dispositions {false_hit, true_hit, pending}. */
 json_t *js_hit_stats_encode(const store_hit_stats *s, int64_t since_ms, int64_t until_ms);
 
+/* ---- Advance passenger information (docs/openapi.yaml: ApiFlight, ApiPerson, ApiIngest) ---- */
+/* A flight with its counts (persons, persons_with_hits, no_board, messages, max_score). */
+json_t *js_api_flight_encode(const store_api_flight *f);
+json_t *js_api_message_encode(const store_api_message *m);
+json_t *js_api_hit_encode(const store_api_hit *h);
+/* A person on a flight with its hits[0..nhits). */
+json_t *js_api_person_encode(const store_api_person *p, const store_api_hit *hits, size_t nhits);
+/* POST /api/v1/api-messages: messages (stored or refused, with their diagnostics), persons (with
+ * board decision and hits), summary, timing_ms. */
+json_t *js_api_ingest_encode(const app_api_ingest *r);
+/* GET /api/v1/flights/{id}: the flight, parts_last, parts_complete, message_list, person_list
+ * (hits first, each with its hits). */
+json_t *js_api_flight_view_encode(const app_api_flight_view *v);
+
 #ifdef __cplusplus
 }
 #endif

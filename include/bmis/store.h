@@ -481,6 +481,137 @@ const char *store_audit_break_name(store_audit_break b);
 bm_err store_audit_hash(const store_audit_event *ev, const char *prev_hash_hex,
                         char hash_hex[STORE_SHA256_HEX_BYTES]);
 
+/* ---- Advance passenger information (API): flights, messages, persons, hits ----
+ * A flight is identified by (carrier, number, departure_airport, departure_time); every message
+ * about it (parts, updates) is recorded, and its persons are kept one row each: a later message
+ * naming the same person (the same passenger reference RFF ABO, else the same document and birth
+ * date, else the same name and birth date) replaces
+ * that person's row and hits (the CBP rule for updates). Persons are deleted by
+ * store_api_purge once the flight's retain_until_ms has passed, except those with a hit confirmed
+ * as a true hit. */
+#define STORE_API_PERSONS_MAX 5000 /* persons in one store_api_manifest_write */
+#define STORE_API_HITS_MAX    5    /* hits kept per person */
+#define STORE_API_TIME_BYTES  20   /* "YYYY-MM-DDTHH:MM" */
+#define STORE_API_REF_BYTES   72   /* references: control, message, common access, passenger */
+#define STORE_API_FLIGHTS_MAX 1000 /* flights in one store_api_flight_list */
+
+typedef struct store_api_flight {
+  int64_t id;
+  char carrier[STORE_CODE_BYTES_MAX]; /* required */
+  char number[STORE_CODE_BYTES_MAX];  /* required */
+  char departure_airport[STORE_CODE_BYTES_MAX];
+  char departure_time[STORE_API_TIME_BYTES];
+  char arrival_airport[STORE_CODE_BYTES_MAX];
+  char arrival_time[STORE_API_TIME_BYTES];
+  int64_t arrival_ms;                          /* scheduled arrival; 0 = not sent */
+  int64_t retain_until_ms;                     /* required: when its persons may be deleted */
+  char status[STORE_CODE_BYTES_MAX];           /* "open" or "cancelled" (set by the store) */
+  int64_t first_received_ms, last_received_ms; /* set by the store */
+  /* Filled when read: */
+  int64_t persons, persons_with_hits, no_board, messages;
+  int max_score_permille;
+} store_api_flight;
+
+typedef struct store_api_message {
+  int64_t id;
+  int64_t flight_id; /* set by store_api_manifest_write */
+  int64_t received_ms;
+  int64_t received_by; /* the user who sent it; required */
+  char sender[STORE_NAME_BYTES_MAX];
+  char control_ref[STORE_API_REF_BYTES];
+  char message_ref[STORE_API_REF_BYTES];
+  char common_access_ref[STORE_API_REF_BYTES];
+  int part, last_part;
+  char list_type[STORE_CODE_BYTES_MAX];
+  char document_id[STORE_CODE_BYTES_MAX]; /* BGM 1004: "", "CP", "XR" (persons cancelled), "XF" */
+  int64_t persons, errors, warnings, bytes;
+} store_api_message;
+
+typedef struct store_api_hit {
+  int64_t id;
+  int64_t person_id;    /* set by the store */
+  size_t person_index;  /* writes: the index of the person in the persons[] written */
+  int64_t watchlist_id; /* required */
+  char entry_id[STORE_ENTRY_ID_BYTES_MAX];
+  int score_permille;
+  int document_match;
+  char matched_name[STORE_NAME_BYTES_MAX];
+  char reasons[STORE_REASON_BYTES_MAX];
+  /* Filled when read: */
+  char list[STORE_NAME_BYTES_MAX];
+  char disposition[STORE_CODE_BYTES_MAX]; /* latest decision, "" = pending */
+} store_api_hit;
+
+typedef struct store_api_person {
+  int64_t id;
+  int64_t flight_id, message_id; /* set by the store */
+  char role[STORE_CODE_BYTES_MAX * 2];
+  char surname[STORE_NAME_BYTES_MAX];
+  char given_names[STORE_NAME_BYTES_MAX];
+  char sex[4];
+  char birth_date[STORE_DATE_BYTES_MAX];
+  char nationality[STORE_COUNTRY_BYTES_MAX];
+  char residence_country[STORE_COUNTRY_BYTES_MAX];
+  char doc_type[4];
+  char doc_number[STORE_DOCNUM_BYTES_MAX];
+  char doc_issuing_state[STORE_COUNTRY_BYTES_MAX];
+  char doc_expiry[STORE_DATE_BYTES_MAX];
+  char seat[STORE_CODE_BYTES_MAX];
+  char reservation_ref[STORE_API_REF_BYTES];
+  char passenger_ref[STORE_API_REF_BYTES];
+  char embarkation[STORE_CODE_BYTES_MAX];
+  char debarkation[STORE_CODE_BYTES_MAX];
+  char traveller_key[STORE_KEY_BYTES_MAX];
+  char board[STORE_CODE_BYTES_MAX]; /* "board", "no_board", "insufficient" */
+  int hits;                         /* hits stored (after false-hit dispositions) */
+  int max_score_permille;
+  int64_t screened_ms;
+  int replaced; /* writes: set to 1 when the person replaced an earlier row */
+} store_api_person;
+
+/* One message's manifest as ONE durable write: the flight (found by its key, or added; its
+ * last_received_ms and retain_until_ms updated, status "cancelled" when m->document_id is "XF"),
+ * the message, then each person: with document_id "XR" the person's earlier row (and hits) is
+ * deleted and nothing is added; otherwise it replaces the earlier row of the same person on the
+ * flight (p->replaced = 1) or is added; then hits[] (each naming its person by person_index, at
+ * most STORE_API_HITS_MAX per person), then the audit event ev (object_id set to the flight id).
+ * Fills the ids. np <= STORE_API_PERSONS_MAX. */
+bm_err store_api_manifest_write(store *s, store_api_flight *f, store_api_message *m,
+                                store_api_person *persons, size_t np, store_api_hit *hits,
+                                size_t nh, store_audit_event *ev, bm_diag *diag);
+/* Flights arriving (arrival_ms, or first received when no arrival was sent) in
+ * [since_ms, until_ms) (until 0 = unbounded), newest arrival first, up to cap, with their counts.
+ */
+bm_err store_api_flight_list(store *s, int64_t since_ms, int64_t until_ms, store_api_flight *out,
+                             size_t cap, size_t *n, bm_diag *diag);
+bm_err store_api_flight_get(store *s, int64_t id, store_api_flight *out, bm_diag *diag);
+/* The messages of a flight, in order received. */
+bm_err store_api_message_list(store *s, int64_t flight_id, store_api_message *out, size_t cap,
+                              size_t *n, bm_diag *diag);
+/* The persons of a flight: no-board first, then by best hit score (highest first), then by
+ * surname and given names. */
+bm_err store_api_person_list(store *s, int64_t flight_id, store_api_person *out, size_t cap,
+                             size_t *n, bm_diag *diag);
+/* The hits of a flight's persons (by person, then score), with list name and disposition. */
+bm_err store_api_hit_list(store *s, int64_t flight_id, store_api_hit *out, size_t cap, size_t *n,
+                          bm_diag *diag);
+/* The latest person row with document (number, issuing_state) on a flight arriving at or after
+ * since_ms (or received then when no arrival was sent), with its flight. BM_ERR_NOTFOUND when
+ * there is none. */
+bm_err store_api_person_find(store *s, const char *doc_number, const char *issuing_state,
+                             int64_t since_ms, store_api_person *person, store_api_flight *flight,
+                             bm_diag *diag);
+typedef struct store_api_purge_result {
+  int64_t persons_deleted, hits_deleted, messages_deleted, flights_deleted;
+  int64_t persons_kept; /* past retention but linked to a confirmed hit */
+} store_api_purge_result;
+/* Delete the persons (and their hits) of flights with retain_until_ms < now_ms, except persons
+ * with a hit whose latest disposition is "true_hit"; then messages and flights left without
+ * persons whose retention has passed. ev (optional) is appended in the same transaction, its
+ * reason filled with the counts, when anything was deleted. One durable write. */
+bm_err store_api_purge(store *s, int64_t now_ms, store_api_purge_result *out, store_audit_event *ev,
+                       bm_diag *diag);
+
 /* ---- One inspection ---- */
 
 /* An inspection's writes as ONE durable write (one job of the group commit, all or none): the

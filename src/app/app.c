@@ -164,6 +164,10 @@ bm_err app_new(store *s, const app_config *cfg, app **out, bm_diag *diag_warn, b
     }
   }
   a->threshold = cfg != NULL && cfg->threshold > 0.0f ? cfg->threshold : WL_DEFAULT_THRESHOLD;
+  a->no_board_threshold = cfg != NULL && cfg->no_board_threshold > 0.0f ? cfg->no_board_threshold
+                                                                        : APP_NO_BOARD_THRESHOLD;
+  a->api_retention_ms = cfg != NULL && cfg->api_retention_ms > 0 ? cfg->api_retention_ms
+                                                                 : APP_API_RETENTION_MS_DEFAULT;
   if (cfg != NULL && cfg->lists_dir != NULL && cfg->lists_dir[0] != '\0') {
     snprintf(a->lists_dir, sizeof a->lists_dir, "%s", cfg->lists_dir);
     if (mkdir(a->lists_dir, 0750) != 0 && errno != EEXIST) {

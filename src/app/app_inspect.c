@@ -340,6 +340,18 @@ bm_err app_inspect(app *a, const app_actor *by, const app_inspect_in *in, app_in
   err = store_crossing_list_by_traveller(a->st, out->traveller.id, out->history, APP_HISTORY_MAX,
                                          &out->nhistory, diag);
   if (err == BM_OK) err = stay_calc(a, out, diag);
+  if (err == BM_OK && strcmp(out->direction, "entry") == 0) {
+    /* Was the traveller on a flight's passenger list, screened before arrival? */
+    bm_diag d = {0};
+    bm_err e = store_api_person_find(a->st, out->document.number, out->document.issuing_state,
+                                     out->time_ms - APP_API_PRESCREEN_WINDOW_MS, &out->api_person,
+                                     &out->api_flight, &d);
+    out->prescreened = e == BM_OK;
+    if (e != BM_OK && e != BM_ERR_NOTFOUND) {
+      err = e;
+      if (diag) *diag = d;
+    }
+  }
   if (err != BM_OK) app_inspection_release(a, out);
   return err;
 }

@@ -22,11 +22,16 @@ struct app {
   app_auth_config auth;
   stay_policy stay;
   float threshold;
+  float no_board_threshold;
+  int64_t api_retention_ms;
   char lists_dir[STORE_PATH_BYTES_MAX - 64];
   pthread_mutex_t lock;         /* snap and every snapshot's refs */
   pthread_mutex_t replace_lock; /* one watchlist replacement at a time */
   app_snap *snap;
 };
+
+/* Hits at or above this score, or on a document, answer "no board" (see app_api.c). */
+#define APP_NO_BOARD_THRESHOLD 0.90f
 
 app_snap *app__snap_acquire(app *a);          /* NULL when none */
 void app__snap_release(app *a, app_snap *sn); /* accepts NULL */

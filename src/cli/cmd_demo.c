@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bmis/app.h"
 #include "bmis/demo.h"
 #include "bmis/mrz.h"
 #include "bmis/store.h"
@@ -195,6 +196,58 @@ static void print_report(const char *db, const char *lists, const char *try_path
   for (size_t i = 0; i < r->ntries; i++) print_try(stdout, &r->tries[i]);
 }
 
+/* What the demo flight gave. */
+typedef struct demo_flight {
+  char arrival[32];
+  size_t persons, with_hits, no_board;
+} demo_flight;
+
+/* The demo's inbound flight: written to edi_path as the carrier sends it, then received from the
+ * demo's api-client account as POST /api/v1/api-messages would (screened and stored). */
+static bm_err add_flight(store *s, const char *lists, const app_demo_report *rep,
+                         const char *edi_path, demo_flight *out, bm_diag *d) {
+  app_actor carrier = {0, "", "api_client", "local"};
+  for (size_t i = 0; i < rep->nlogins; i++)
+    if (strcmp(rep->logins[i].role, "api_client") == 0) {
+      carrier.user_id = rep->logins[i].user_id;
+      snprintf(carrier.name, sizeof carrier.name, "%s", rep->logins[i].username);
+    }
+  if (carrier.user_id == 0)
+    return bm_diag_set(d, BM_ERR_INVALID, NULL, 0, 0, "the demo has no api_client account");
+  int64_t now = store_now_ms(), arrival = now + 2 * 3600 * 1000LL;
+  arrival -= arrival % (5 * 60 * 1000LL); /* on the minute a timetable would say */
+  char *edi = NULL;
+  size_t len = 0;
+  bm_err e = app_demo_paxlst(rep, arrival, APP_DEMO_FLIGHT_PASSENGERS, &edi, &len, d);
+  if (e != BM_OK) return e;
+  FILE *f = fopen(edi_path, "wb");
+  if (f == NULL || fwrite(edi, 1, len, f) != len || fclose(f) != 0) {
+    free(edi);
+    return bm_diag_set(d, BM_ERR_IO, NULL, 0, 0, "%s: %s", edi_path, strerror(errno));
+  }
+  app_config cfg = {.lists_dir = lists};
+  app *a = NULL;
+  bm_diag warn = {0};
+  e = app_new(s, &cfg, &a, &warn, d);
+  app_api_ingest *r = NULL;
+  if (e == BM_OK) e = app_api_ingest_run(a, &carrier, edi, len, 0, &r, d);
+  if (e == BM_OK && (r->nmsgs != 1 || !r->msgs[0].stored))
+    e = bm_diag_set(d, BM_ERR_INVALID, NULL, 0, 0, "the demo flight was not stored: %s",
+                    r->nmsgs ? r->msgs[0].refused : "no message");
+  if (e == BM_OK) {
+    snprintf(out->arrival, sizeof out->arrival, "%s", r->msgs[0].flight.arrival_time);
+    out->persons = r->npersons;
+    for (size_t i = 0; i < r->npersons; i++) {
+      out->with_hits += r->persons[i].nhits > 0;
+      out->no_board += strcmp(r->persons[i].person.board, "no_board") == 0;
+    }
+  }
+  app_api_ingest_free(r);
+  app_free(a);
+  free(edi);
+  return e;
+}
+
 int cmd_demo(int argc, char **argv) {
   const char *db = CMD_DEMO_DEFAULT_DB, *data = NULL;
   int force = 0;
@@ -245,15 +298,16 @@ int cmd_demo(int argc, char **argv) {
     return CMD_EXIT_USAGE;
   }
 
-  char wal[PATH_MAX], shm[PATH_MAX], lists[PATH_MAX], try_path[PATH_MAX];
+  char wal[PATH_MAX], shm[PATH_MAX], lists[PATH_MAX], try_path[PATH_MAX], edi_path[PATH_MAX];
   if (snprintf(wal, sizeof wal, "%s-wal", db) >= (int)sizeof wal ||
       snprintf(shm, sizeof shm, "%s-shm", db) >= (int)sizeof shm ||
       snprintf(lists, sizeof lists, "%s.watchlists", db) >= (int)sizeof lists ||
-      snprintf(try_path, sizeof try_path, "%s.try.jsonl", db) >= (int)sizeof try_path) {
+      snprintf(try_path, sizeof try_path, "%s.try.jsonl", db) >= (int)sizeof try_path ||
+      snprintf(edi_path, sizeof edi_path, "%s.paxlst.edi", db) >= (int)sizeof edi_path) {
     fprintf(stderr, "bmis demo: database path too long\n");
     return CMD_EXIT_USAGE;
   }
-  const char *mine[] = {db, wal, shm, lists, try_path};
+  const char *mine[] = {db, wal, shm, lists, try_path, edi_path};
   for (size_t i = 0; i < BM_COUNTOF(mine); i++) {
     if (!exists(mine[i])) continue;
     if (!force) {
@@ -280,6 +334,8 @@ int cmd_demo(int argc, char **argv) {
   }
   bm_diag d = {0};
   bm_err e = app_demo_create(s, &o, rep, &d);
+  demo_flight fl = {0};
+  if (e == BM_OK) e = add_flight(s, lists, rep, edi_path, &fl, &d);
   store_free(s);
   if (e != BM_OK) {
     fprintf(stderr, "bmis demo: %s%s%s\n", d.field[0] ? d.field : "", d.field[0] ? ": " : "",
@@ -305,6 +361,12 @@ int cmd_demo(int argc, char **argv) {
   }
   if (realpath(try_path, abs_try) == NULL) snprintf(abs_try, sizeof abs_try, "%s", try_path);
   print_report(abs_db, abs_lists, abs_try, rep);
+  char abs_edi[PATH_MAX];
+  if (realpath(edi_path, abs_edi) == NULL) snprintf(abs_edi, sizeof abs_edi, "%s", edi_path);
+  printf(
+      "\nAdvance passenger information: flight UX871 FRA-UCY arriving %s, %zu persons, %zu with\n"
+      "watchlist hits, %zu no-board, as the carrier sent it in %s\n",
+      fl.arrival, fl.persons, fl.with_hits, fl.no_board, abs_edi);
   free(rep);
   if (fflush(stdout) != 0) rc = CMD_EXIT_USAGE;
   return rc;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bmis/app.h"
 #include "bmis/http.h"
@@ -18,14 +19,53 @@
 #include "cli/cmd.h"
 #include "http/http_api.h"
 
-#define CMD_SERVE_THREADS_MAX  256
-#define CMD_SERVE_SHUTDOWN_MAX 3600 /* seconds */
+#define CMD_SERVE_THREADS_MAX          256
+#define CMD_SERVE_SHUTDOWN_MAX         3600 /* seconds */
+#define CMD_SERVE_RETENTION_INTERVAL_S 600  /* the retention job's period */
+
+/* The retention job: a thread that deletes expired API data every interval until stopped. */
+typedef struct janitor {
+  app *ap;
+  unsigned long interval_s;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int stop;
+} janitor;
+
+static void *janitor_main(void *arg) {
+  janitor *j = arg;
+  pthread_mutex_lock(&j->mu);
+  while (!j->stop) {
+    pthread_mutex_unlock(&j->mu);
+    store_api_purge_result r;
+    bm_diag d = {0};
+    bm_err e = app_api_purge(j->ap, NULL, 0, &r, &d);
+    if (e != BM_OK)
+      fprintf(stderr, "bmis serve: retention job failed: %s\n",
+              d.message[0] ? d.message : bm_err_str(e));
+    else if (r.persons_deleted || r.flights_deleted || r.persons_kept)
+      fprintf(stderr,
+              "bmis serve: retention: %lld API persons and %lld flights deleted, %lld persons "
+              "kept for a confirmed hit\n",
+              (long long)r.persons_deleted, (long long)r.flights_deleted,
+              (long long)r.persons_kept);
+    pthread_mutex_lock(&j->mu);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)j->interval_s;
+    while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0) {
+    }
+  }
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
+}
 
 void cmd_serve_help(FILE *out) {
   fprintf(out,
           "Usage: bmis serve [--db PATH | --pg CONNINFO] [--listen HOST:PORT] [--web DIR]\n"
           "                  [--threads N] [--shutdown-timeout SECONDS] [--no-access-log]\n"
           "                  [--home-state CODE] [--stay-policy FILE] [--threshold T]\n"
+          "                  [--api-retention HOURS] [--retention-interval SECONDS]\n"
           "       bmis serve --print-routes\n"
           "\n"
           "Run the openbmis HTTP server: the REST JSON API under /api/v1/ (docs/openapi.yaml),\n"
@@ -47,13 +87,18 @@ void cmd_serve_help(FILE *out) {
           "  --stay-policy FILE   stay rules per nationality (docs/stay-rules.md; default:\n"
           "                       90 days in any 180 for everyone)\n"
           "  --threshold T        screening threshold (default %.2f)\n"
+          "  --api-retention H    keep advance passenger information H hours after the\n"
+          "                       flight's arrival (default 24, Directive 2004/82/EC); persons\n"
+          "                       with a confirmed hit are kept\n"
+          "  --retention-interval S  run the retention job every S seconds (default %d)\n"
           "  --print-routes       print the route table (METHOD PATTERN per line) and exit\n"
           "\n"
           "Prints \"listening on http://HOST:PORT\" to stderr once ready. Errors are RFC 9457\n"
           "application/problem+json. See docs/http.md for limits, timeouts and shutdown.\n"
           "\n"
           "Exit status: 0 after a graceful shutdown, 2 usage error or when it cannot listen.\n",
-          HTTP_LISTEN_DEFAULT, HTTP_SHUTDOWN_MS_DEFAULT / 1000, (double)WL_DEFAULT_THRESHOLD);
+          HTTP_LISTEN_DEFAULT, HTTP_SHUTDOWN_MS_DEFAULT / 1000, (double)WL_DEFAULT_THRESHOLD,
+          CMD_SERVE_RETENTION_INTERVAL_S);
 }
 
 #define CMD_SERVE_POLICY_BYTES_MAX (1u << 20)
@@ -106,6 +151,8 @@ int cmd_serve(int argc, char **argv) {
   int access_log = 1;
   const char *home_state = NULL, *policy_path = NULL;
   float threshold = 0.0f;
+  double api_retention_h = 24.0;
+  unsigned long retention_interval_s = CMD_SERVE_RETENTION_INTERVAL_S;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -141,6 +188,18 @@ int cmd_serve(int argc, char **argv) {
         fprintf(stderr, "bmis serve: --threshold wants 0.65..1\n");
         return CMD_EXIT_USAGE;
       }
+    } else if (strcmp(a, "--api-retention") == 0) {
+      char *end;
+      api_retention_h = strtod(v, &end);
+      if (*end != '\0' || !(api_retention_h > 0.0 && api_retention_h <= 24.0 * 3650)) {
+        fprintf(stderr, "bmis serve: --api-retention wants hours, more than 0\n");
+        return CMD_EXIT_USAGE;
+      }
+    } else if (strcmp(a, "--retention-interval") == 0) {
+      if (parse_uint(v, 86400, &retention_interval_s) != 0 || retention_interval_s == 0) {
+        fprintf(stderr, "bmis serve: --retention-interval wants 1..86400 seconds\n");
+        return CMD_EXIT_USAGE;
+      }
     } else if (strcmp(a, "--threads") == 0) {
       if (parse_uint(v, CMD_SERVE_THREADS_MAX, &threads) != 0 || threads == 0) {
         fprintf(stderr, "bmis serve: --threads wants 1..%d\n", CMD_SERVE_THREADS_MAX);
@@ -173,7 +232,11 @@ int cmd_serve(int argc, char **argv) {
   }
   char lists_dir[1024];
   snprintf(lists_dir, sizeof lists_dir, "%s.watchlists", pg ? "bmis" : db);
-  app_config acfg = {lists_dir, home_state, &policy, threshold};
+  app_config acfg = {.lists_dir = lists_dir,
+                     .home_state = home_state,
+                     .stay = &policy,
+                     .threshold = threshold,
+                     .api_retention_ms = (int64_t)(api_retention_h * 3600.0 * 1000.0)};
   app *ap = NULL;
   bm_diag warn = {0};
   e = app_new(st, &acfg, &ap, &warn, &diag);
@@ -232,9 +295,25 @@ int cmd_serve(int argc, char **argv) {
           http_server_port(srv));
   fflush(stderr);
 
+  janitor jan = {.ap = ap, .interval_s = retention_interval_s};
+  pthread_mutex_init(&jan.mu, NULL);
+  pthread_cond_init(&jan.cv, NULL);
+  pthread_t jan_thread;
+  int jan_started = pthread_create(&jan_thread, NULL, janitor_main, &jan) == 0;
+  if (!jan_started) fprintf(stderr, "bmis serve: warning: cannot start the retention job\n");
+
   int sig = 0;
   while (sigwait(&stop, &sig) != 0) {
   }
+  if (jan_started) {
+    pthread_mutex_lock(&jan.mu);
+    jan.stop = 1;
+    pthread_cond_signal(&jan.cv);
+    pthread_mutex_unlock(&jan.mu);
+    pthread_join(jan_thread, NULL);
+  }
+  pthread_mutex_destroy(&jan.mu);
+  pthread_cond_destroy(&jan.cv);
   fprintf(stderr, "bmis serve: %s, stopping (waiting up to %lus for requests in flight)\n",
           sig == SIGTERM ? "SIGTERM" : "SIGINT", shutdown_s);
   e = http_server_stop(srv, (unsigned)(shutdown_s * 1000));

@@ -954,3 +954,97 @@ void http_api_stats_hits(http_req *req, http_resp *resp) {
   free(st);
   reply(resp, 200, body);
 }
+
+/* ---- Advance passenger information ---- */
+
+#define API_FLIGHTS_MAX 500 /* flights listed */
+
+void http_api_api_message_create(http_req *req, http_resp *resp) {
+  if (req->json != NULL || req->body_len == 0) {
+    bad_field(resp, req->body_len == 0 ? 400 : 415, "body",
+              "the body is the UN/EDIFACT interchange itself (Content-Type application/edifact "
+              "or text/plain), not JSON");
+    return;
+  }
+  app_actor by;
+  actor_of(req, &by);
+  app_api_ingest *r = NULL;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  bm_err err = app_api_ingest_run(app_of(req), &by, req->body, req->body_len, 0, &r, &d);
+  if (err != BM_OK) {
+    fail(resp, err, &d);
+    return;
+  }
+  size_t stored = 0;
+  for (size_t i = 0; i < r->nmsgs; i++) stored += r->msgs[i].stored;
+  if (stored == 0) {
+    /* Nothing kept: say for each message what is wrong and where. */
+    bm_diag *ds = calloc(r->nmsgs, sizeof *ds);
+    size_t n = 0;
+    for (size_t i = 0; ds != NULL && i < r->nmsgs && n < 20; i++, n++) {
+      snprintf(ds[n].field, sizeof ds[n].field, "UNH");
+      ds[n].line = r->msgs[i].msg->first_segment;
+      snprintf(ds[n].message, sizeof ds[n].message, "message %s (segment %u): %s",
+               r->msgs[i].msg->message_ref ? r->msgs[i].msg->message_ref : "?",
+               r->msgs[i].msg->first_segment, r->msgs[i].refused);
+    }
+    http_resp_problem_diags(resp, 422, "no message could be stored", ds, n);
+    free(ds);
+    app_api_ingest_free(r);
+    return;
+  }
+  json_t *body = js_api_ingest_encode(r);
+  app_api_ingest_free(r);
+  reply(resp, 201, body);
+}
+
+void http_api_flights(http_req *req, http_resp *resp) {
+  const char *from = http_req_query(req, "from"), *to = http_req_query(req, "to");
+  int64_t day = 86400000LL, now = store_now_ms(), since = now - now % day - day, until = 0;
+  if (from != NULL && (strlen(from) != 10 || js_time_parse(from, &since) != 0)) {
+    bad_field(resp, 400, "from", "from is a date, YYYY-MM-DD");
+    return;
+  }
+  if (to != NULL && (strlen(to) != 10 || js_time_parse(to, &until) != 0)) {
+    bad_field(resp, 400, "to", "to is a date, YYYY-MM-DD");
+    return;
+  }
+  if (until != 0) until += day; /* the day itself is included */
+  store_api_flight *f = malloc(API_FLIGHTS_MAX * sizeof *f);
+  size_t n = 0;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  app_actor by;
+  actor_of(req, &by);
+  bm_err err = f ? app_api_flights(app_of(req), &by, since, until, f, API_FLIGHTS_MAX, &n, &d)
+                 : BM_ERR_NOMEM;
+  if (err != BM_OK) {
+    free(f);
+    fail(resp, err, &d);
+    return;
+  }
+  REPLY_LIST(resp, "flights", f, n, js_api_flight_encode);
+  free(f);
+}
+
+void http_api_flight_get(http_req *req, http_resp *resp) {
+  int64_t id;
+  if (!parse_id(http_req_param(req, "id"), &id)) {
+    bad_field(resp, 400, "id", "id is a positive integer");
+    return;
+  }
+  app_actor by;
+  actor_of(req, &by);
+  app_api_flight_view *v = NULL;
+  bm_diag d;
+  memset(&d, 0, sizeof d);
+  bm_err err = app_api_flight_read(app_of(req), &by, id, &v, &d);
+  if (err != BM_OK) {
+    fail(resp, err, &d);
+    return;
+  }
+  json_t *body = js_api_flight_view_encode(v);
+  app_api_flight_view_free(v);
+  reply(resp, 200, body);
+}

@@ -40,5 +40,8 @@ void http_api_hits(http_req *req, http_resp *resp);
 void http_api_watchlist_entry(http_req *req, http_resp *resp);
 void http_api_stats_crossings(http_req *req, http_resp *resp);
 void http_api_stats_hits(http_req *req, http_resp *resp);
+void http_api_api_message_create(http_req *req, http_resp *resp);
+void http_api_flights(http_req *req, http_resp *resp);
+void http_api_flight_get(http_req *req, http_resp *resp);
 
 #endif /* BMIS_HTTP_API_H */

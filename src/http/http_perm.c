@@ -54,6 +54,9 @@ static const http_perm perms[] = {
     {"referral.read", OFF | SUP, "secondary inspection queue: the officers and their supervisors"},
     {"referral.resolve", SUP, "closing a referral decides on a traveller: supervisors only"},
     {"apis.submit", API, "carriers send advance passenger information as machine clients"},
+    {"flight.read", OFF | SUP | ANA,
+     "pre-arrival screening: the passenger information unit's analysts work the flights' hits, "
+     "the BCP's officers and supervisors meet the flight at the gate"},
     {"visa.read", OFF | SUP | ANA, "visa status is part of the inspection and of the analysis"},
     {"visa.decide", SUP, "granting or refusing a visa at the border is a supervisor's decision"},
     {"case.read", SUP | ANA | DPO, "investigation files: supervisors, analysts; DPO audits them"},

@@ -61,6 +61,13 @@ static const http_route routes[] = {
     {"GET", "/api/v1/watchlists/{name}/entries/{entry_id}", http_api_watchlist_entry,
      "watchlist.read", 0, 0},
 
+    /* ---- advance passenger information: carriers post PAXLST, the PIU and BCPs read flights ----
+     */
+    {"POST", "/api/v1/api-messages", http_api_api_message_create, "apis.submit", 0,
+     APP_API_BYTES_MAX},
+    {"GET", "/api/v1/flights", http_api_flights, "flight.read", 0, 0},
+    {"GET", "/api/v1/flights/{id}", http_api_flight_get, "flight.read", 0, 0},
+
     /* ---- statistics: aggregates, no personal data ---- */
     {"GET", "/api/v1/stats/crossings", http_api_stats_crossings, "stats.read", 0, 0},
     {"GET", "/api/v1/stats/hits", http_api_stats_hits, "stats.read", 0, 0},

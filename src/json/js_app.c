@@ -5,6 +5,7 @@
 
 #include "bmis/json_app.h"
 #include "bmis/json_mrz.h"
+#include "bmis/json_paxlst.h"
 #include "bmis/json_stay.h"
 
 #define DAY_MS 86400000LL
@@ -307,6 +308,21 @@ json_t *js_inspection_encode(const app_inspection *ins) {
     rc |= json_object_set_new(o, "direction", json_string(ins->direction));
     rc |= json_object_set_new(o, "bcp_id", json_integer(ins->bcp_id));
     rc |= json_object_set_new(o, "time", time_or_null(ins->time_ms));
+    json_t *pre = json_null();
+    if (ins->prescreened) {
+      pre = json_object();
+      if (pre != NULL) {
+        rc |= json_object_set_new(pre, "flight", js_api_flight_encode(&ins->api_flight));
+        rc |= json_object_set_new(pre, "person_id", json_integer(ins->api_person.id));
+        rc |= json_object_set_new(pre, "board", json_string(ins->api_person.board));
+        rc |= json_object_set_new(pre, "hits", json_integer(ins->api_person.hits));
+        rc |= json_object_set_new(pre, "max_score",
+                                  json_real((double)ins->api_person.max_score_permille / 1000.0));
+        rc |= json_object_set_new(pre, "screened", time_or_null(ins->api_person.screened_ms));
+        rc |= json_object_set_new(pre, "seat", str_or_null(ins->api_person.seat));
+      }
+    }
+    rc |= json_object_set_new(o, "prescreened", pre);
   }
   json_decref(hits);
   json_decref(hist);
@@ -485,5 +501,198 @@ json_t *js_hit_stats_encode(const store_hit_stats *s, int64_t since_ms, int64_t 
         counts3("false_hit", s->false_hit, "true_hit", s->true_hit, "pending", s->pending));
   }
   json_decref(lists);
+  return finish(o, rc);
+}
+
+/* ---- Advance passenger information ---- */
+
+json_t *js_api_flight_encode(const store_api_flight *f) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(f->id));
+    rc |= json_object_set_new(o, "carrier", json_string(f->carrier));
+    rc |= json_object_set_new(o, "number", json_string(f->number));
+    rc |= json_object_set_new(o, "departure_airport", str_or_null(f->departure_airport));
+    rc |= json_object_set_new(o, "departure_time", str_or_null(f->departure_time));
+    rc |= json_object_set_new(o, "arrival_airport", str_or_null(f->arrival_airport));
+    rc |= json_object_set_new(o, "arrival_time", str_or_null(f->arrival_time));
+    rc |= json_object_set_new(o, "status", json_string(f->status));
+    rc |= json_object_set_new(o, "first_received", time_or_null(f->first_received_ms));
+    rc |= json_object_set_new(o, "last_received", time_or_null(f->last_received_ms));
+    rc |= json_object_set_new(o, "retain_until", time_or_null(f->retain_until_ms));
+    rc |= json_object_set_new(o, "persons", json_integer(f->persons));
+    rc |= json_object_set_new(o, "persons_with_hits", json_integer(f->persons_with_hits));
+    rc |= json_object_set_new(o, "no_board", json_integer(f->no_board));
+    rc |= json_object_set_new(o, "messages", json_integer(f->messages));
+    rc |= json_object_set_new(o, "max_score", json_real((double)f->max_score_permille / 1000.0));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_api_message_encode(const store_api_message *m) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", json_integer(m->id));
+    rc |= json_object_set_new(o, "flight_id", json_integer(m->flight_id));
+    rc |= json_object_set_new(o, "received", time_or_null(m->received_ms));
+    rc |= json_object_set_new(o, "received_by", json_integer(m->received_by));
+    rc |= json_object_set_new(o, "sender", str_or_null(m->sender));
+    rc |= json_object_set_new(o, "control_ref", str_or_null(m->control_ref));
+    rc |= json_object_set_new(o, "message_ref", str_or_null(m->message_ref));
+    rc |= json_object_set_new(o, "common_access_ref", str_or_null(m->common_access_ref));
+    rc |= json_object_set_new(o, "part", json_integer(m->part));
+    rc |= json_object_set_new(o, "last_part", json_boolean(m->last_part));
+    rc |= json_object_set_new(o, "list_type", str_or_null(m->list_type));
+    rc |= json_object_set_new(o, "document_id", str_or_null(m->document_id));
+    rc |= json_object_set_new(o, "persons", json_integer(m->persons));
+    rc |= json_object_set_new(o, "errors", json_integer(m->errors));
+    rc |= json_object_set_new(o, "warnings", json_integer(m->warnings));
+    rc |= json_object_set_new(o, "bytes", json_integer(m->bytes));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_api_hit_encode(const store_api_hit *h) {
+  json_t *o = json_object();
+  int rc = o == NULL;
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "list", str_or_null(h->list));
+    rc |= json_object_set_new(o, "watchlist_id", json_integer(h->watchlist_id));
+    rc |= json_object_set_new(o, "entry_id", json_string(h->entry_id));
+    rc |= json_object_set_new(o, "score", json_real((double)h->score_permille / 1000.0));
+    rc |= json_object_set_new(o, "document_match", json_boolean(h->document_match));
+    rc |= json_object_set_new(o, "matched_name", str_or_null(h->matched_name));
+    rc |= json_object_set_new(o, "reasons", str_or_null(h->reasons));
+    rc |= json_object_set_new(o, "disposition", str_or_null(h->disposition));
+  }
+  return finish(o, rc);
+}
+
+json_t *js_api_person_encode(const store_api_person *p, const store_api_hit *hits, size_t nhits) {
+  json_t *o = json_object(), *hs = json_array();
+  int rc = o == NULL || hs == NULL;
+  for (size_t i = 0; !rc && i < nhits; i++)
+    rc |= json_array_append_new(hs, js_api_hit_encode(&hits[i]));
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "id", id_or_null(p->id));
+    rc |= json_object_set_new(o, "role", str_or_null(p->role));
+    rc |= json_object_set_new(o, "surname", str_or_null(p->surname));
+    rc |= json_object_set_new(o, "given_names", str_or_null(p->given_names));
+    rc |= json_object_set_new(o, "sex", str_or_null(p->sex));
+    rc |= json_object_set_new(o, "birth_date", str_or_null(p->birth_date));
+    rc |= json_object_set_new(o, "nationality", str_or_null(p->nationality));
+    rc |= json_object_set_new(o, "residence_country", str_or_null(p->residence_country));
+    rc |= json_object_set_new(o, "document_type", str_or_null(p->doc_type));
+    rc |= json_object_set_new(o, "document_number", str_or_null(p->doc_number));
+    rc |= json_object_set_new(o, "issuing_state", str_or_null(p->doc_issuing_state));
+    rc |= json_object_set_new(o, "expiry_date", str_or_null(p->doc_expiry));
+    rc |= json_object_set_new(o, "seat", str_or_null(p->seat));
+    rc |= json_object_set_new(o, "reservation_ref", str_or_null(p->reservation_ref));
+    rc |= json_object_set_new(o, "passenger_ref", str_or_null(p->passenger_ref));
+    rc |= json_object_set_new(o, "embarkation", str_or_null(p->embarkation));
+    rc |= json_object_set_new(o, "debarkation", str_or_null(p->debarkation));
+    rc |= json_object_set_new(o, "traveller_key", str_or_null(p->traveller_key));
+    rc |= json_object_set_new(o, "board", json_string(p->board));
+    rc |= json_object_set_new(o, "max_score", json_real((double)p->max_score_permille / 1000.0));
+    rc |= json_object_set_new(o, "screened", time_or_null(p->screened_ms));
+    rc |= json_object_set_new(o, "hits", hs);
+    hs = NULL;
+  }
+  json_decref(hs);
+  return finish(o, rc);
+}
+
+/* The diagnostics of a parsed message of severity sev. */
+static json_t *diags_of(const paxlst_msg *m, edi_severity sev) {
+  json_t *a = json_array();
+  for (size_t i = 0; a != NULL && i < m->ndiags; i++)
+    if (m->diags[i].severity == sev && json_array_append_new(a, js_edi_diag_encode(&m->diags[i])))
+      a = (json_decref(a), NULL);
+  return a;
+}
+
+json_t *js_api_ingest_encode(const app_api_ingest *r) {
+  json_t *o = json_object(), *msgs = json_array(), *persons = json_array();
+  int rc = o == NULL || msgs == NULL || persons == NULL;
+  size_t stored = 0, with_hits = 0, no_board = 0, insufficient = 0;
+  for (size_t i = 0; !rc && i < r->nmsgs; i++) {
+    const app_api_message_result *m = &r->msgs[i];
+    json_t *x = json_object();
+    rc |= x == NULL;
+    if (x == NULL) break;
+    stored += m->stored;
+    rc |= json_object_set_new(x, "message_ref", str_or_null(m->msg->message_ref));
+    rc |= json_object_set_new(x, "part", json_integer(m->msg->part));
+    rc |= json_object_set_new(x, "last_part", json_boolean(m->msg->last_part));
+    rc |= json_object_set_new(x, "stored", json_boolean(m->stored));
+    rc |= json_object_set_new(x, "refused", str_or_null(m->refused));
+    rc |= json_object_set_new(x, "id", id_or_null(m->stored ? m->message.id : 0));
+    rc |= json_object_set_new(x, "flight",
+                              m->stored ? js_api_flight_encode(&m->flight) : json_null());
+    rc |= json_object_set_new(x, "persons", json_integer((json_int_t)m->msg->npersons));
+    rc |= json_object_set_new(x, "errors", diags_of(m->msg, EDI_ERROR));
+    rc |= json_object_set_new(x, "warnings", diags_of(m->msg, EDI_WARNING));
+    rc |= json_array_append_new(msgs, x);
+    for (size_t k = 0; !rc && k < m->npersons; k++) {
+      const app_api_person_result *p = &r->persons[m->first_person + k];
+      with_hits += p->nhits > 0;
+      no_board += strcmp(p->person.board, "no_board") == 0;
+      insufficient += strcmp(p->person.board, "insufficient") == 0;
+      json_t *pj = js_api_person_encode(&p->person, p->hits, p->nhits);
+      if (pj != NULL) {
+        rc |= json_object_set_new(pj, "board_text", json_string(p->board_text));
+        rc |= json_object_set_new(pj, "message_ref", str_or_null(m->msg->message_ref));
+        rc |= json_object_set_new(pj, "segment", json_integer(p->parsed->segment));
+      }
+      rc |= json_array_append_new(persons, pj);
+    }
+  }
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "messages", msgs);
+    msgs = NULL;
+    rc |= json_object_set_new(o, "persons", persons);
+    persons = NULL;
+    rc |= json_object_set_new(o, "summary",
+                              json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "messages",
+                                        (json_int_t)r->nmsgs, "stored", (json_int_t)stored,
+                                        "persons", (json_int_t)r->npersons, "with_hits",
+                                        (json_int_t)with_hits, "no_board", (json_int_t)no_board,
+                                        "insufficient", (json_int_t)insufficient));
+    rc |= json_object_set_new(o, "timing_ms",
+                              json_pack("{s:f, s:f, s:f}", "parse", r->parse_ms, "screen",
+                                        r->screen_ms, "store", r->store_ms));
+  }
+  json_decref(msgs);
+  json_decref(persons);
+  return finish(o, rc);
+}
+
+json_t *js_api_flight_view_encode(const app_api_flight_view *v) {
+  json_t *o = js_api_flight_encode(&v->flight), *msgs = json_array(), *persons = json_array();
+  int rc = o == NULL || msgs == NULL || persons == NULL;
+  for (size_t i = 0; !rc && i < v->nmessages; i++)
+    rc |= json_array_append_new(msgs, js_api_message_encode(&v->messages[i]));
+  /* v->hits is ordered by person id: find each person's run. */
+  for (size_t i = 0; !rc && i < v->npersons; i++) {
+    size_t first = 0, n = 0;
+    for (size_t k = 0; k < v->nhits; k++) {
+      if (v->hits[k].person_id != v->persons[i].id) continue;
+      if (n == 0) first = k;
+      n++;
+    }
+    rc |= json_array_append_new(persons, js_api_person_encode(&v->persons[i], v->hits + first, n));
+  }
+  if (o != NULL) {
+    rc |= json_object_set_new(o, "parts_last", json_integer(v->parts_last));
+    rc |= json_object_set_new(o, "parts_complete", json_boolean(v->parts_complete));
+    rc |= json_object_set_new(o, "message_list", msgs);
+    msgs = NULL;
+    rc |= json_object_set_new(o, "person_list", persons);
+    persons = NULL;
+  }
+  json_decref(msgs);
+  json_decref(persons);
   return finish(o, rc);
 }

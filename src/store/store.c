@@ -747,3 +747,135 @@ const char *store_audit_break_name(store_audit_break b) {
   }
   return "unknown";
 }
+
+/* ---- Advance passenger information ---- */
+
+static bm_err api_flight_check(store_api_flight *f, bm_diag *d) {
+  STR(f, carrier, 1);
+  STR(f, number, 1);
+  STR(f, departure_airport, 0);
+  STR(f, departure_time, 0);
+  STR(f, arrival_airport, 0);
+  STR(f, arrival_time, 0);
+  if (f->retain_until_ms <= 0 || f->arrival_ms < 0)
+    return bm_diag_set(d, BM_ERR_INVALID, "retain_until_ms", 0, 0,
+                       "a flight needs a retention time");
+  return BM_OK;
+}
+
+static bm_err api_message_check(store_api_message *m, bm_diag *d) {
+  STR(m, sender, 0);
+  STR(m, control_ref, 0);
+  STR(m, message_ref, 0);
+  STR(m, common_access_ref, 0);
+  STR(m, list_type, 0);
+  STR(m, document_id, 0);
+  if (m->received_by <= 0)
+    return bm_diag_set(d, BM_ERR_INVALID, "received_by", 0, 0, "a message needs its sender user");
+  if (m->part < 0 || m->persons < 0 || m->errors < 0 || m->warnings < 0 || m->bytes < 0)
+    return bm_diag_set(d, BM_ERR_INVALID, "part", 0, 0, "negative count in a message");
+  if (m->received_ms == 0) m->received_ms = store_now_ms();
+  return BM_OK;
+}
+
+static bm_err api_person_check(store_api_person *p, bm_diag *d) {
+  STR(p, role, 0);
+  STR(p, surname, 0);
+  STR(p, given_names, 0);
+  STR(p, sex, 0);
+  STR(p, birth_date, 0);
+  STR(p, nationality, 0);
+  STR(p, residence_country, 0);
+  STR(p, doc_type, 0);
+  STR(p, doc_number, 0);
+  STR(p, doc_issuing_state, 0);
+  STR(p, doc_expiry, 0);
+  STR(p, seat, 0);
+  STR(p, reservation_ref, 0);
+  STR(p, passenger_ref, 0);
+  STR(p, embarkation, 0);
+  STR(p, debarkation, 0);
+  STR(p, traveller_key, 0);
+  STR(p, board, 1);
+  if (strcmp(p->board, "board") != 0 && strcmp(p->board, "no_board") != 0 &&
+      strcmp(p->board, "insufficient") != 0)
+    return bm_diag_set(d, BM_ERR_INVALID, "board", 0, 0,
+                       "board is board, no_board or insufficient");
+  if (p->max_score_permille < 0 || p->max_score_permille > 1000 || p->hits < 0)
+    return bm_diag_set(d, BM_ERR_INVALID, "max_score_permille", 0, 0, "score must be 0..1000");
+  if (p->screened_ms == 0) p->screened_ms = store_now_ms();
+  p->replaced = 0;
+  return BM_OK;
+}
+
+bm_err store_api_manifest_write(store *s, store_api_flight *f, store_api_message *m,
+                                store_api_person *persons, size_t np, store_api_hit *hits,
+                                size_t nh, store_audit_event *ev, bm_diag *d) {
+  NEED(s && f && m && ev && (persons || np == 0) && (hits || nh == 0));
+  if (np > STORE_API_PERSONS_MAX)
+    return bm_diag_set(d, BM_ERR_LIMIT, "persons", 0, 0, "at most %d persons per message",
+                       STORE_API_PERSONS_MAX);
+  if (nh > (size_t)STORE_API_PERSONS_MAX * STORE_API_HITS_MAX)
+    return bm_diag_set(d, BM_ERR_LIMIT, "hits", 0, 0, "too many hits in one message");
+  TRY(api_flight_check(f, d));
+  TRY(api_message_check(m, d));
+  for (size_t i = 0; i < np; i++) TRY(api_person_check(&persons[i], d));
+  for (size_t i = 0; i < nh; i++) {
+    store_api_hit *h = &hits[i];
+    STR(h, entry_id, 1);
+    STR(h, matched_name, 0);
+    STR(h, reasons, 0);
+    if (h->person_index >= np || h->watchlist_id <= 0)
+      return bm_diag_set(d, BM_ERR_USAGE, "hits", 0, 0, "a hit names no person or no list");
+    if (h->score_permille < 0 || h->score_permille > 1000)
+      return bm_diag_set(d, BM_ERR_INVALID, "score_permille", 0, 0, "score must be 0..1000");
+  }
+  TRY(audit_check(ev, d));
+  return s->vt->api_manifest_write(s->b, f, m, persons, np, hits, nh, ev, d);
+}
+
+bm_err store_api_flight_list(store *s, int64_t since_ms, int64_t until_ms, store_api_flight *out,
+                             size_t cap, size_t *n, bm_diag *d) {
+  NEED(s && n && (out || cap == 0) && since_ms >= 0 && until_ms >= 0);
+  return s->vt->api_flight_list(s->b, since_ms, until_ms, out, cap, n, d);
+}
+
+bm_err store_api_flight_get(store *s, int64_t id, store_api_flight *out, bm_diag *d) {
+  NEED(s && out);
+  return s->vt->api_flight_get(s->b, id, out, d);
+}
+
+bm_err store_api_message_list(store *s, int64_t flight_id, store_api_message *out, size_t cap,
+                              size_t *n, bm_diag *d) {
+  NEED(s && n && (out || cap == 0));
+  return s->vt->api_message_list(s->b, flight_id, out, cap, n, d);
+}
+
+bm_err store_api_person_list(store *s, int64_t flight_id, store_api_person *out, size_t cap,
+                             size_t *n, bm_diag *d) {
+  NEED(s && n && (out || cap == 0));
+  return s->vt->api_person_list(s->b, flight_id, out, cap, n, d);
+}
+
+bm_err store_api_hit_list(store *s, int64_t flight_id, store_api_hit *out, size_t cap, size_t *n,
+                          bm_diag *d) {
+  NEED(s && n && (out || cap == 0));
+  return s->vt->api_hit_list(s->b, flight_id, out, cap, n, d);
+}
+
+bm_err store_api_person_find(store *s, const char *doc_number, const char *issuing_state,
+                             int64_t since_ms, store_api_person *person, store_api_flight *flight,
+                             bm_diag *d) {
+  NEED(s && doc_number && issuing_state && person && flight);
+  TRY(check_arg("doc_number", doc_number, STORE_DOCNUM_BYTES_MAX, 1, d));
+  TRY(check_arg("issuing_state", issuing_state, STORE_COUNTRY_BYTES_MAX, 1, d));
+  return s->vt->api_person_find(s->b, doc_number, issuing_state, since_ms, person, flight, d);
+}
+
+bm_err store_api_purge(store *s, int64_t now_ms, store_api_purge_result *out, store_audit_event *ev,
+                       bm_diag *d) {
+  NEED(s && out && now_ms > 0);
+  memset(out, 0, sizeof *out);
+  if (ev != NULL) TRY(audit_check(ev, d));
+  return s->vt->api_purge(s->b, now_ms, out, ev, d);
+}

@@ -118,6 +118,24 @@ typedef struct store_vtable {
    * returns non-zero. */
   bm_err (*audit_walk)(store_backend *b, int (*visit)(void *ctx, const store_audit_event *ev),
                        void *ctx, bm_diag *d);
+
+  bm_err (*api_manifest_write)(store_backend *b, store_api_flight *f, store_api_message *m,
+                               store_api_person *p, size_t np, store_api_hit *h, size_t nh,
+                               store_audit_event *ev, bm_diag *d);
+  bm_err (*api_flight_list)(store_backend *b, int64_t since_ms, int64_t until_ms,
+                            store_api_flight *out, size_t cap, size_t *n, bm_diag *d);
+  bm_err (*api_flight_get)(store_backend *b, int64_t id, store_api_flight *out, bm_diag *d);
+  bm_err (*api_message_list)(store_backend *b, int64_t flight_id, store_api_message *out,
+                             size_t cap, size_t *n, bm_diag *d);
+  bm_err (*api_person_list)(store_backend *b, int64_t flight_id, store_api_person *out, size_t cap,
+                            size_t *n, bm_diag *d);
+  bm_err (*api_hit_list)(store_backend *b, int64_t flight_id, store_api_hit *out, size_t cap,
+                         size_t *n, bm_diag *d);
+  bm_err (*api_person_find)(store_backend *b, const char *doc_number, const char *issuing_state,
+                            int64_t since_ms, store_api_person *person, store_api_flight *flight,
+                            bm_diag *d);
+  bm_err (*api_purge)(store_backend *b, int64_t now_ms, store_api_purge_result *out,
+                      store_audit_event *ev, bm_diag *d);
 } store_vtable;
 
 /* The SQLite backend (src/store/sqlite/sq_store.c). path is a file name. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -88,7 +89,7 @@ static int setup(void **state) {
   snprintf(v.path, sizeof v.path, "%s", path);
   snprintf(v.file_sha256, sizeof v.file_sha256, "%064d", 0);
   if (store_watchlist_version_add(f->st, &v, &d) != BM_OK) return -1;
-  app_config cfg = {f->lists, "UTO", NULL, 0.0f};
+  app_config cfg = {.lists_dir = f->lists, .home_state = "UTO"};
   bm_diag warn;
   if (app_new(f->st, &cfg, &f->a, &warn, &d) != BM_OK) return -1;
   *state = f;
@@ -559,6 +560,176 @@ static void test_app_admin_bcp_user_entry(void **state) {
   assert_int_equal(audit_count(f, "watchlist_entry.read"), 3);
 }
 
+/* A PAXLST for flight XX100 arriving at arrival (seconds, local time as carriers write), with the
+ * given person segments. */
+static char *paxlst_text(time_t arrival, const char *bgm_id, const char *persons) {
+  struct tm tm;
+  localtime_r(&arrival, &tm);
+  char when[16];
+  strftime(when, sizeof when, "%y%m%d%H%M", &tm);
+  char *out = malloc(8192);
+  assert_non_null(out);
+  snprintf(out, 8192,
+           "UNA:+.? 'UNB+UNOA:4+XXAIR+UTOGOV+251001:1200+IC1'UNH+M1+PAXLST:D:05B:UN:IATA'"
+           "BGM+745%s%s'TDT+20+XX100+++XX'LOC+125+FRA'DTM+189:2510011000:201'LOC+87+UTO'"
+           "DTM+232:%s:201'%sCNT+42:4'UNT+20+M1'UNZ+1+IC1'",
+           bgm_id[0] ? "+" : "", bgm_id, when, persons);
+  return out;
+}
+
+static const char k_pax[] =
+    "NAD+FL+++ERIKSSON:ANNA MARIA'ATT+2++F'DTM+329:740812'NAT+2+UTO'RFF+ABO:P1'"
+    "DOC+P:110:111+L898902C3'DTM+36:320415'LOC+91+UTO'"
+    "NAD+FL+++KOWALCZYK:PIOTR'ATT+2++M'DTM+329:610203'NAT+2+POL'RFF+ABO:P2'"
+    "DOC+P:110:111+EA1234567'LOC+91+POL'"
+    "NAD+FL+++NOWAK:JAN'ATT+2++M'DTM+329:800101'NAT+2+UTO'RFF+ABO:P3'"
+    "DOC+P:110:111+X1234567'LOC+91+UTO'"
+    "NAD+FL+++CLEAN:PERSON'ATT+2++F'NAT+2+UTO'RFF+ABO:P4'DOC+P:110:111+C7654321'LOC+91+UTO'";
+
+static const app_api_person_result *find_person(const app_api_ingest *r, const char *surname) {
+  for (size_t i = 0; i < r->npersons; i++)
+    if (strcmp(r->persons[i].person.surname, surname) == 0) return &r->persons[i];
+  fail_msg("no person %s", surname);
+  return NULL;
+}
+
+static void test_app_api_ingest_prescreen_purge(void **state) {
+  fx *f = *state;
+  bm_diag d;
+  time_t arrival = time(NULL) + 2 * 3600;
+  char *text = paxlst_text(arrival, "", k_pax);
+  app_api_ingest *r = NULL;
+  assert_int_equal(app_api_ingest_run(f->a, &f->officer, text, strlen(text), 0, &r, &d), BM_OK);
+  assert_int_equal(r->nmsgs, 1);
+  assert_true(r->msgs[0].stored);
+  assert_string_equal(r->msgs[0].flight.carrier, "XX");
+  assert_string_equal(r->msgs[0].flight.number, "100");
+  assert_int_equal(r->msgs[0].flight.persons, 4);
+  assert_int_equal(r->npersons, 4);
+  const app_api_person_result *anna = find_person(r, "ERIKSSON");
+  assert_true(anna->nhits >= 1);
+  assert_string_equal(anna->hits[0].entry_id, "A-1");
+  assert_string_equal(anna->hits[0].list, "national");
+  assert_true(anna->person.id > 0);
+  assert_string_equal(anna->person.board, "no_board"); /* name, birth date, nationality, sex */
+  const app_api_person_result *nowak = find_person(r, "NOWAK");
+  assert_int_equal(nowak->nhits, 1);
+  assert_true(nowak->hits[0].document_match); /* the stolen document */
+  assert_string_equal(nowak->person.board, "no_board");
+  const app_api_person_result *clean = find_person(r, "CLEAN");
+  assert_int_equal(clean->nhits, 0);
+  assert_string_equal(clean->person.board, "insufficient");
+  assert_string_equal(clean->board_text, "INSUFFICIENT DATA: BIRTH DATE");
+  const app_api_person_result *piotr = find_person(r, "KOWALCZYK");
+  assert_true(piotr->nhits >= 1);
+  char piotr_key[STORE_KEY_BYTES_MAX];
+  snprintf(piotr_key, sizeof piotr_key, "%s", piotr->person.traveller_key);
+  int64_t flight = r->msgs[0].flight.id, list = piotr->hits[0].watchlist_id;
+  app_api_ingest_free(r);
+
+  /* The booth: her passport at entry shows the pre-arrival screening. */
+  app_inspect_in in = {.mrz = k_mrz, .bcp_id = f->bcp, .direction = "entry"};
+  app_inspection ins;
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_true(ins.prescreened);
+  assert_int_equal(ins.api_flight.id, flight);
+  assert_string_equal(ins.api_person.board, "no_board");
+  app_inspection_release(f->a, &ins);
+  in.direction = "exit"; /* not at an exit */
+  assert_int_equal(app_inspect(f->a, &f->officer, &in, &ins, &d), BM_OK);
+  assert_false(ins.prescreened);
+  app_inspection_release(f->a, &ins);
+
+  /* A supervisor clears Piotr's hit; the carrier's update (CP) is screened without it and
+   * replaces his row. */
+  store_disposition disp;
+  assert_int_equal(app_disposition_add(f->a, &f->supervisor, piotr_key, list, "A-2", "false_hit",
+                                       "another man, other birth place", &disp, &d),
+                   BM_OK);
+  free(text);
+  text = paxlst_text(arrival, "CP",
+                     "NAD+FL+++KOWALCZYK:PIOTR'ATT+2++M'DTM+329:610203'NAT+2+POL'RFF+ABO:P2'"
+                     "DOC+P:110:111+EA1234567'LOC+91+POL'");
+  assert_int_equal(app_api_ingest_run(f->a, &f->officer, text, strlen(text), 0, &r, &d), BM_OK);
+  assert_true(r->msgs[0].stored);
+  assert_int_equal(r->msgs[0].flight.id, flight);
+  assert_int_equal(r->persons[0].nhits, 0);
+  assert_int_equal(r->persons[0].person.replaced, 1);
+  assert_string_equal(r->persons[0].person.board, "board");
+  app_api_ingest_free(r);
+
+  /* The analysts' view: hits first, the two messages, audited. */
+  app_api_flight_view *v = NULL;
+  assert_int_equal(app_api_flight_read(f->a, &f->supervisor, flight, &v, &d), BM_OK);
+  assert_int_equal(v->npersons, 4);
+  assert_int_equal(v->nmessages, 2);
+  assert_string_equal(v->persons[0].board, "no_board");
+  assert_int_equal(v->flight.persons_with_hits, 2);
+  app_api_flight_view_free(v);
+  store_audit_event ev[8];
+  size_t n = 0;
+  store_audit_filter af = {.action = "flight.read"};
+  assert_int_equal(store_audit_list(f->st, &af, ev, 8, &n, &d), BM_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(ev[0].actor_name, "sup");
+  af.action = "api_message.create";
+  assert_int_equal(store_audit_list(f->st, &af, ev, 8, &n, &d), BM_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(app_api_flight_read(f->a, &f->supervisor, 999999, &v, &d), BM_ERR_NOTFOUND);
+
+  /* Retention: nothing before the period ends; after it everything but a confirmed hit. */
+  store_api_person rows[8];
+  assert_int_equal(store_api_person_list(f->st, flight, rows, 8, &n, &d), BM_OK);
+  const char *anna_key = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(rows[i].surname, "ERIKSSON") == 0) anna_key = rows[i].traveller_key;
+  assert_non_null(anna_key);
+  assert_int_equal(app_disposition_add(f->a, &f->supervisor, anna_key, list, "A-1", "true_hit",
+                                       "confirmed at second line", &disp, &d),
+                   BM_OK);
+  store_api_purge_result pr;
+  int64_t end = (int64_t)arrival * 1000 + app_api_retention_ms(f->a);
+  assert_int_equal(app_api_purge(f->a, NULL, end - 60000, &pr, &d), BM_OK);
+  assert_int_equal(pr.persons_deleted, 0);
+  assert_int_equal(app_api_purge(f->a, NULL, end + 60000, &pr, &d), BM_OK);
+  assert_int_equal(pr.persons_deleted, 3);
+  assert_int_equal(pr.persons_kept, 1);
+  af.action = "api_data.purge";
+  assert_int_equal(store_audit_list(f->st, &af, ev, 8, &n, &d), BM_OK);
+  assert_int_equal(n, 1); /* the run that deleted nothing left no record */
+  assert_string_equal(ev[0].actor_name, "system");
+  assert_non_null(strstr(ev[0].reason, "3 persons"));
+  free(text);
+}
+
+static void test_app_api_ingest_bad_input(void **state) {
+  fx *f = *state;
+  bm_diag d;
+  app_api_ingest *r = NULL;
+  assert_int_equal(app_api_ingest_run(f->a, &f->officer, "hello", 5, 0, &r, &d), BM_ERR_INVALID);
+  assert_null(r);
+  app_actor nobody = {0};
+  assert_int_equal(app_api_ingest_run(f->a, &nobody, "x", 1, 0, &r, &d), BM_ERR_USAGE);
+  /* A CUSRES and a PAXLST without a flight are reported, the good message beside them stored. */
+  char *good = paxlst_text(time(NULL) + 3600, "", k_pax);
+  char buf[16384];
+  snprintf(buf, sizeof buf,
+           "UNB+UNOA:4+XXAIR+UTOGOV+251001:1200+IC0'UNH+R1+CUSRES:D:05B:UN:IATA'BGM+962'"
+           "UNT+3+R1'UNH+N1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++SOLO:HAN'UNT+4+N1'"
+           "UNZ+2+IC0'%s",
+           good);
+  assert_int_equal(app_api_ingest_run(f->a, &f->officer, buf, strlen(buf), 0, &r, &d), BM_OK);
+  assert_int_equal(r->nmsgs, 3);
+  assert_false(r->msgs[0].stored);
+  assert_string_equal(r->msgs[0].refused, "not a PAXLST message");
+  assert_false(r->msgs[1].stored);
+  assert_string_equal(r->msgs[1].refused, "no flight (TDT segment) in the message");
+  assert_true(r->msgs[2].stored);
+  assert_int_equal(r->npersons, 4);
+  app_api_ingest_free(r);
+  free(good);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_app_inspection_hits_history_and_audit, setup, teardown),
@@ -567,6 +738,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_app_bad_input, setup, teardown),
       cmocka_unit_test_setup_teardown(test_app_hits_recorded_and_stats, setup, teardown),
       cmocka_unit_test_setup_teardown(test_app_admin_bcp_user_entry, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_api_ingest_prescreen_purge, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_app_api_ingest_bad_input, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -953,6 +953,246 @@ static void test_store_group_commit_threads(void **state) {
                    GC_THREADS * GC_PER_THREAD);
 }
 
+/* ---- Advance passenger information ---- */
+
+static store_api_person api_person(const char *surname, const char *doc, const char *ref,
+                                   const char *board, int score) {
+  store_api_person p;
+  memset(&p, 0, sizeof p);
+  strcpy(p.role, "passenger");
+  snprintf(p.surname, sizeof p.surname, "%s", surname);
+  strcpy(p.given_names, "TEST");
+  strcpy(p.birth_date, "1980-01-02");
+  strcpy(p.doc_type, "P");
+  snprintf(p.doc_number, sizeof p.doc_number, "%s", doc);
+  strcpy(p.doc_issuing_state, "UTO");
+  snprintf(p.passenger_ref, sizeof p.passenger_ref, "%s", ref);
+  snprintf(p.traveller_key, sizeof p.traveller_key, "key-%s", surname);
+  snprintf(p.board, sizeof p.board, "%s", board);
+  p.max_score_permille = score;
+  p.hits = score > 0;
+  p.screened_ms = 1000;
+  return p;
+}
+
+static store_audit_event api_event(const fixture *f) {
+  store_audit_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.actor_id = f->officer;
+  strcpy(ev.action, "api_message.create");
+  strcpy(ev.object_type, "flight");
+  strcpy(ev.outcome, "ok");
+  return ev;
+}
+
+static void test_store_api_manifest_replace_find_purge(void **state) {
+  fixture *f = *state;
+  store_watchlist w = {0};
+  strcpy(w.name, "national");
+  strcpy(w.kind, "national");
+  OK(store_watchlist_put(f->s, &w, &d_));
+  const int64_t day = 86400000LL, arrival = 1760000000000LL;
+  store_api_flight fl;
+  memset(&fl, 0, sizeof fl);
+  strcpy(fl.carrier, "OK");
+  strcpy(fl.number, "688");
+  strcpy(fl.departure_airport, "PRG");
+  strcpy(fl.departure_time, "2025-10-09T08:00");
+  strcpy(fl.arrival_airport, "UTO");
+  fl.arrival_ms = arrival;
+  fl.retain_until_ms = arrival + day;
+  store_api_message m;
+  memset(&m, 0, sizeof m);
+  m.received_by = f->officer;
+  m.received_ms = arrival - day;
+  strcpy(m.sender, "OKAIR");
+  strcpy(m.message_ref, "M1");
+  m.part = 1;
+  m.last_part = 1;
+  strcpy(m.list_type, "passengers");
+  m.persons = 3;
+  store_api_person ps[3] = {api_person("ALPHA", "A1", "R1", "board", 0),
+                            api_person("BRAVO", "B2", "", "no_board", 950),
+                            api_person("CHARLIE", "C3", "R3", "board", 850)};
+  store_api_hit hs[2];
+  memset(hs, 0, sizeof hs);
+  hs[0].person_index = 1;
+  hs[0].watchlist_id = w.id;
+  strcpy(hs[0].entry_id, "N-1");
+  hs[0].score_permille = 950;
+  strcpy(hs[0].matched_name, "Bravo TEST");
+  strcpy(hs[0].reasons, "name 0.95");
+  hs[1] = hs[0];
+  hs[1].person_index = 2;
+  strcpy(hs[1].entry_id, "N-2");
+  hs[1].score_permille = 850;
+  store_audit_event ev = api_event(f);
+  OK(store_api_manifest_write(f->s, &fl, &m, ps, 3, hs, 2, &ev, &d_));
+  assert_true(fl.id > 0 && m.id > 0 && m.flight_id == fl.id);
+  assert_true(ps[0].id > 0 && hs[1].person_id == ps[2].id);
+  assert_int_equal(atoll(ev.object_id), fl.id);
+
+  /* The flight view: hits first (no board first, then the score). */
+  store_api_flight got;
+  OK(store_api_flight_get(f->s, fl.id, &got, &d_));
+  assert_int_equal(got.persons, 3);
+  assert_int_equal(got.persons_with_hits, 2);
+  assert_int_equal(got.no_board, 1);
+  assert_int_equal(got.messages, 1);
+  assert_int_equal(got.max_score_permille, 950);
+  assert_string_equal(got.status, "open");
+  store_api_person list[8];
+  size_t n = 0;
+  OK(store_api_person_list(f->s, fl.id, list, 8, &n, &d_));
+  assert_int_equal(n, 3);
+  assert_string_equal(list[0].surname, "BRAVO");
+  assert_string_equal(list[1].surname, "CHARLIE");
+  assert_string_equal(list[2].surname, "ALPHA");
+  store_api_hit hl[8];
+  OK(store_api_hit_list(f->s, fl.id, hl, 8, &n, &d_));
+  assert_int_equal(n, 2);
+  assert_string_equal(hl[0].list, "national");
+  assert_string_equal(hl[0].disposition, "");
+
+  /* A second message (CP) for the same flight replaces CHARLIE (by passenger reference) and adds
+   * DELTA; the flight key finds the same flight. */
+  store_api_flight fl2 = fl;
+  fl2.id = 0;
+  store_api_message m2 = m;
+  strcpy(m2.message_ref, "M2");
+  strcpy(m2.document_id, "CP");
+  m2.received_ms = 0;
+  store_api_person ps2[2] = {api_person("CHARLIE", "C9", "R3", "board", 0),
+                             api_person("DELTA", "D4", "R4", "board", 0)};
+  store_audit_event ev2 = api_event(f);
+  OK(store_api_manifest_write(f->s, &fl2, &m2, ps2, 2, NULL, 0, &ev2, &d_));
+  assert_int_equal(fl2.id, fl.id);
+  assert_int_equal(ps2[0].replaced, 1);
+  assert_int_equal(ps2[1].replaced, 0);
+  OK(store_api_flight_get(f->s, fl.id, &got, &d_));
+  assert_int_equal(got.persons, 4);
+  assert_int_equal(got.persons_with_hits, 1); /* CHARLIE's old hit went with the old row */
+  assert_int_equal(got.messages, 2);
+  OK(store_api_hit_list(f->s, fl.id, hl, 8, &n, &d_));
+  assert_int_equal(n, 1);
+
+  /* XR cancels DELTA (by document); XF cancels the flight. */
+  store_api_message m3 = m2;
+  strcpy(m3.message_ref, "M3");
+  strcpy(m3.document_id, "XR");
+  store_api_person ps3[1] = {api_person("DELTA", "D4", "", "board", 0)};
+  store_audit_event ev3 = api_event(f);
+  OK(store_api_manifest_write(f->s, &fl2, &m3, ps3, 1, NULL, 0, &ev3, &d_));
+  assert_int_equal(ps3[0].replaced, 1);
+  OK(store_api_flight_get(f->s, fl.id, &got, &d_));
+  assert_int_equal(got.persons, 3);
+  store_api_message m4 = m2;
+  strcpy(m4.message_ref, "M4");
+  strcpy(m4.document_id, "XF");
+  store_audit_event ev4 = api_event(f);
+  OK(store_api_manifest_write(f->s, &fl2, &m4, NULL, 0, NULL, 0, &ev4, &d_));
+  OK(store_api_flight_get(f->s, fl.id, &got, &d_));
+  assert_string_equal(got.status, "cancelled");
+  store_api_message ml[8];
+  OK(store_api_message_list(f->s, fl.id, ml, 8, &n, &d_));
+  assert_int_equal(n, 4);
+  assert_string_equal(ml[3].document_id, "XF");
+
+  /* The booth finds a pre-screened document on a flight arriving since a time. */
+  store_api_person fp;
+  store_api_flight ff;
+  OK(store_api_person_find(f->s, "B2", "UTO", arrival - day, &fp, &ff, &d_));
+  assert_string_equal(fp.surname, "BRAVO");
+  assert_int_equal(ff.id, fl.id);
+  bm_diag d = {0};
+  assert_int_equal(store_api_person_find(f->s, "B2", "UTO", arrival + 1, &fp, &ff, &d),
+                   BM_ERR_NOTFOUND);
+  assert_int_equal(store_api_person_find(f->s, "ZZ", "UTO", 0, &fp, &ff, &d), BM_ERR_NOTFOUND);
+
+  /* Flights listed by arrival. */
+  store_api_flight fls[4];
+  OK(store_api_flight_list(f->s, arrival - day, 0, fls, 4, &n, &d_));
+  assert_int_equal(n, 1);
+  OK(store_api_flight_list(f->s, arrival + 1, 0, fls, 4, &n, &d_));
+  assert_int_equal(n, 0);
+
+  /* Retention: nothing before retain_until; then everything but BRAVO, whose hit a supervisor
+   * confirmed (and a later false-hit decision on another entry does not matter). */
+  store_disposition disp;
+  memset(&disp, 0, sizeof disp);
+  strcpy(disp.traveller_key, "key-BRAVO");
+  disp.watchlist_id = w.id;
+  strcpy(disp.entry_id, "N-1");
+  strcpy(disp.decision, "true_hit");
+  disp.user_id = f->officer;
+  strcpy(disp.reason, "confirmed by second line");
+  OK(store_disposition_add(f->s, &disp, &d_));
+  store_api_purge_result r;
+  store_audit_event pev = api_event(f);
+  strcpy(pev.action, "api_data.purge");
+  OK(store_api_purge(f->s, arrival + day - 1, &r, &pev, &d_));
+  assert_int_equal(r.persons_deleted, 0);
+  assert_int_equal(r.flights_deleted, 0);
+  OK(store_api_purge(f->s, arrival + day + 1, &r, &pev, &d_));
+  assert_int_equal(r.persons_deleted, 2); /* ALPHA, CHARLIE */
+  assert_int_equal(r.persons_kept, 1);
+  assert_int_equal(r.hits_deleted, 0);
+  assert_int_equal(r.flights_deleted, 0); /* BRAVO keeps the flight */
+  assert_true(strstr(pev.reason, "2 persons") != NULL);
+  OK(store_api_person_list(f->s, fl.id, list, 8, &n, &d_));
+  assert_int_equal(n, 1);
+  assert_string_equal(list[0].surname, "BRAVO");
+  OK(store_api_message_list(f->s, fl.id, ml, 8, &n, &d_));
+  assert_int_equal(n, 1); /* the message BRAVO came in */
+  /* Once the confirmation is withdrawn (a later false-hit decision), the next run deletes all. */
+  strcpy(disp.decision, "false_hit");
+  disp.id = 0;
+  OK(store_disposition_add(f->s, &disp, &d_));
+  OK(store_api_purge(f->s, arrival + day + 2, &r, NULL, &d_));
+  assert_int_equal(r.persons_deleted, 1);
+  assert_int_equal(r.hits_deleted, 1);
+  assert_int_equal(r.messages_deleted, 1);
+  assert_int_equal(r.flights_deleted, 1);
+  assert_int_equal(store_api_flight_get(f->s, fl.id, &got, &d), BM_ERR_NOTFOUND);
+  /* SQLite only: nothing is left behind. */
+  assert_int_equal(raw_count(f, "SELECT (SELECT COUNT(*) FROM api_person) + (SELECT COUNT(*) "
+                                "FROM api_hit) + (SELECT COUNT(*) FROM api_message)"),
+                   0);
+}
+
+static void test_store_api_manifest_all_or_none(void **state) {
+  fixture *f = *state;
+  store_api_flight fl;
+  memset(&fl, 0, sizeof fl);
+  strcpy(fl.carrier, "OK");
+  strcpy(fl.number, "1");
+  fl.retain_until_ms = 1;
+  store_api_message m;
+  memset(&m, 0, sizeof m);
+  m.received_by = f->officer;
+  store_api_person p = api_person("ALPHA", "A1", "", "board", 900);
+  store_api_hit h;
+  memset(&h, 0, sizeof h);
+  h.watchlist_id = 999999; /* no such list: the whole write fails */
+  strcpy(h.entry_id, "X");
+  store_audit_event ev = api_event(f);
+  bm_diag d = {0};
+  assert_int_equal(store_api_manifest_write(f->s, &fl, &m, &p, 1, &h, 1, &ev, &d), BM_ERR_INVALID);
+  assert_int_equal(raw_count(f, "SELECT COUNT(*) FROM api_flight"), 0);
+  assert_int_equal(raw_count(f, "SELECT COUNT(*) FROM api_person"), 0);
+  /* Validation: a bad board word, a hit naming no person, no retention. */
+  strcpy(p.board, "maybe");
+  assert_int_equal(store_api_manifest_write(f->s, &fl, &m, &p, 1, NULL, 0, &ev, &d),
+                   BM_ERR_INVALID);
+  assert_string_equal(d.field, "board");
+  strcpy(p.board, "board");
+  h.person_index = 1;
+  assert_int_equal(store_api_manifest_write(f->s, &fl, &m, &p, 1, &h, 1, &ev, &d), BM_ERR_USAGE);
+  fl.retain_until_ms = 0;
+  assert_int_equal(store_api_manifest_write(f->s, &fl, &m, &p, 1, NULL, 0, &ev, &d),
+                   BM_ERR_INVALID);
+}
+
 static void test_store_audit_hash_is_canonical(void **state) {
   (void)state;
   store_audit_event ev;
@@ -993,6 +1233,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_audit_list_filters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_audit_chain_verify_and_tamper, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_group_commit_threads, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_api_manifest_replace_find_purge, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_api_manifest_all_or_none, setup, teardown),
       cmocka_unit_test(test_store_audit_hash_is_canonical),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);

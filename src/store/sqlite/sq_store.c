@@ -73,6 +73,30 @@
   "id, time_ms, actor_id, actor_name, role, source_addr, action, object_type, object_id, reason, " \
   "outcome, prev_hash, hash"
 
+#define APIF_COLS                                                                                  \
+  "f.id, f.carrier, f.number, f.departure_airport, f.departure_time, f.arrival_airport, "          \
+  "f.arrival_time, f.arrival_ms, f.retain_until_ms, f.status, f.first_received_ms, "               \
+  "f.last_received_ms, (SELECT COUNT(*) FROM api_person p WHERE p.flight_id = f.id), "             \
+  "(SELECT COUNT(*) FROM api_person p WHERE p.flight_id = f.id AND p.hits > 0), "                  \
+  "(SELECT COUNT(*) FROM api_person p WHERE p.flight_id = f.id AND p.board = 'no_board'), "        \
+  "(SELECT COUNT(*) FROM api_message m WHERE m.flight_id = f.id), "                                \
+  "COALESCE((SELECT MAX(p.max_score_permille) FROM api_person p WHERE p.flight_id = f.id), 0)"
+/* When a flight counts as arriving: its scheduled arrival, else when it was first reported. */
+#define APIF_WHEN "(CASE WHEN f.arrival_ms <> 0 THEN f.arrival_ms ELSE f.first_received_ms END)"
+#define APIM_COLS                                                                                  \
+  "id, flight_id, received_ms, received_by, sender, control_ref, message_ref, common_access_ref, " \
+  "part, last_part, list_type, document_id, persons, errors, warnings, bytes"
+#define APIP_COLS                                                                                  \
+  "p.id, p.flight_id, p.message_id, p.role, p.surname, p.given_names, p.sex, p.birth_date, "       \
+  "p.nationality, p.residence_country, p.doc_type, p.doc_number, p.doc_issuing_state, "            \
+  "p.doc_expiry, p.seat, p.reservation_ref, p.passenger_ref, p.embarkation, p.debarkation, "       \
+  "p.traveller_key, p.board, p.hits, p.max_score_permille, p.screened_ms"
+/* A person with a hit whose latest disposition is a confirmed (true) hit: kept past retention. */
+#define APIP_CONFIRMED                                                                             \
+  "EXISTS (SELECT 1 FROM api_hit h WHERE h.person_id = p.id AND (SELECT d.decision FROM "          \
+  "disposition d WHERE d.traveller_key = p.traveller_key AND d.watchlist_id = h.watchlist_id AND " \
+  "d.entry_id = h.entry_id ORDER BY d.id DESC LIMIT 1) = 'true_hit')"
+
 typedef enum sq_id {
   SQ_BEGIN,
   SQ_BEGIN_READ,
@@ -140,6 +164,28 @@ typedef enum sq_id {
   SQ_AUDIT_INSERT,
   SQ_AUDIT_LIST,
   SQ_AUDIT_WALK,
+  SQ_APIF_FIND,
+  SQ_APIF_INSERT,
+  SQ_APIF_UPDATE,
+  SQ_APIF_LIST,
+  SQ_APIF_GET,
+  SQ_APIM_INSERT,
+  SQ_APIM_LIST,
+  SQ_APIP_FIND_REF,
+  SQ_APIP_FIND_DOC,
+  SQ_APIP_FIND_NAME,
+  SQ_APIP_DELETE,
+  SQ_APIP_INSERT,
+  SQ_APIP_LIST,
+  SQ_APIP_BY_DOC,
+  SQ_APIH_DELETE_PERSON,
+  SQ_APIH_INSERT,
+  SQ_APIH_LIST,
+  SQ_API_PURGE_KEPT,
+  SQ_API_PURGE_HITS,
+  SQ_API_PURGE_PERSONS,
+  SQ_API_PURGE_MESSAGES,
+  SQ_API_PURGE_FLIGHTS,
   SQ_COUNT
 } sq_id;
 
@@ -295,6 +341,76 @@ static const char *const sq_sql[SQ_COUNT] = {
                       "(?6 = 0 OR time_ms >= ?6) AND (?7 = 0 OR time_ms < ?7) "
                       "ORDER BY id LIMIT ?8",
     [SQ_AUDIT_WALK] = "SELECT " AUDIT_COLS " FROM audit_event ORDER BY id",
+    [SQ_APIF_FIND] = "SELECT id FROM api_flight WHERE carrier = ?1 AND number = ?2 AND "
+                     "departure_airport = ?3 AND departure_time = ?4",
+    [SQ_APIF_INSERT] =
+        "INSERT INTO api_flight (carrier, number, departure_airport, departure_time, "
+        "arrival_airport, arrival_time, arrival_ms, retain_until_ms, status, first_received_ms, "
+        "last_received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    /* A later message may bring the arrival; retention only grows. */
+    [SQ_APIF_UPDATE] =
+        "UPDATE api_flight SET arrival_airport = CASE WHEN ?2 <> '' THEN ?2 ELSE arrival_airport "
+        "END, arrival_time = CASE WHEN ?3 <> '' THEN ?3 ELSE arrival_time END, arrival_ms = CASE "
+        "WHEN ?4 <> 0 THEN ?4 ELSE arrival_ms END, retain_until_ms = MAX(retain_until_ms, ?5), "
+        "status = ?6, last_received_ms = MAX(last_received_ms, ?7) WHERE id = ?1",
+    [SQ_APIF_LIST] = "SELECT " APIF_COLS " FROM api_flight f WHERE " APIF_WHEN " >= ?1 AND "
+                     "(?2 = 0 OR " APIF_WHEN " < ?2) ORDER BY " APIF_WHEN " DESC, f.id DESC "
+                     "LIMIT ?3",
+    [SQ_APIF_GET] = "SELECT " APIF_COLS " FROM api_flight f WHERE f.id = ?",
+    [SQ_APIM_INSERT] =
+        "INSERT INTO api_message (flight_id, received_ms, received_by, sender, control_ref, "
+        "message_ref, common_access_ref, part, last_part, list_type, document_id, persons, "
+        "errors, warnings, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [SQ_APIM_LIST] =
+        "SELECT " APIM_COLS " FROM api_message WHERE flight_id = ? ORDER BY id LIMIT ?",
+    [SQ_APIP_FIND_REF] =
+        "SELECT id FROM api_person WHERE flight_id = ?1 AND passenger_ref = ?2 LIMIT 1",
+    [SQ_APIP_FIND_DOC] = "SELECT id FROM api_person WHERE flight_id = ?1 AND doc_number = ?2 AND "
+                         "doc_issuing_state = ?3 AND birth_date = ?4 LIMIT 1",
+    [SQ_APIP_FIND_NAME] =
+        "SELECT id FROM api_person WHERE flight_id = ?1 AND doc_number = '' AND surname = ?2 AND "
+        "given_names = ?3 AND birth_date = ?4 LIMIT 1",
+    [SQ_APIP_DELETE] = "DELETE FROM api_person WHERE id = ?",
+    [SQ_APIP_INSERT] =
+        "INSERT INTO api_person (flight_id, message_id, role, surname, given_names, sex, "
+        "birth_date, nationality, residence_country, doc_type, doc_number, doc_issuing_state, "
+        "doc_expiry, seat, reservation_ref, passenger_ref, embarkation, debarkation, "
+        "traveller_key, board, hits, max_score_permille, screened_ms) VALUES (?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    /* Hits first: no board, then the best score, then by name. */
+    [SQ_APIP_LIST] = "SELECT " APIP_COLS " FROM api_person p WHERE p.flight_id = ?1 ORDER BY "
+                     "(p.board = 'no_board') DESC, p.max_score_permille DESC, p.surname, "
+                     "p.given_names, p.id LIMIT ?2",
+    [SQ_APIP_BY_DOC] = "SELECT " APIP_COLS " FROM api_person p JOIN api_flight f ON f.id = "
+                       "p.flight_id WHERE p.doc_number = ?1 AND p.doc_issuing_state = ?2 AND "
+                       "" APIF_WHEN " >= ?3 ORDER BY p.screened_ms DESC, p.id DESC LIMIT 1",
+    [SQ_APIH_DELETE_PERSON] = "DELETE FROM api_hit WHERE person_id = ?",
+    [SQ_APIH_INSERT] =
+        "INSERT INTO api_hit (person_id, watchlist_id, entry_id, score_permille, document_match, "
+        "matched_name, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [SQ_APIH_LIST] =
+        "SELECT h.id, h.person_id, h.watchlist_id, h.entry_id, h.score_permille, "
+        "h.document_match, h.matched_name, h.reasons, w.name, COALESCE((SELECT d.decision FROM "
+        "disposition d WHERE d.traveller_key = p.traveller_key AND d.watchlist_id = "
+        "h.watchlist_id AND d.entry_id = h.entry_id ORDER BY d.id DESC LIMIT 1), '') FROM api_hit "
+        "h JOIN api_person p ON p.id = h.person_id JOIN watchlist w ON w.id = h.watchlist_id "
+        "WHERE p.flight_id = ?1 ORDER BY h.person_id, h.score_permille DESC, h.id LIMIT ?2",
+    [SQ_API_PURGE_KEPT] = "SELECT COUNT(*) FROM api_person p JOIN api_flight f ON f.id = "
+                          "p.flight_id WHERE f.retain_until_ms < ?1 AND " APIP_CONFIRMED,
+    [SQ_API_PURGE_HITS] =
+        "DELETE FROM api_hit WHERE person_id IN (SELECT p.id FROM api_person p JOIN api_flight f "
+        "ON f.id = p.flight_id WHERE f.retain_until_ms < ?1 AND NOT " APIP_CONFIRMED ")",
+    /* After the hits above: a person past retention without hits left is not confirmed. */
+    [SQ_API_PURGE_PERSONS] =
+        "DELETE FROM api_person WHERE id IN (SELECT p.id FROM api_person p JOIN api_flight f "
+        "ON f.id = p.flight_id WHERE f.retain_until_ms < ?1 AND NOT " APIP_CONFIRMED ")",
+    [SQ_API_PURGE_MESSAGES] =
+        "DELETE FROM api_message WHERE flight_id IN (SELECT id FROM api_flight WHERE "
+        "retain_until_ms < ?1) AND NOT EXISTS (SELECT 1 FROM api_person p WHERE p.message_id = "
+        "api_message.id)",
+    [SQ_API_PURGE_FLIGHTS] =
+        "DELETE FROM api_flight WHERE retain_until_ms < ?1 AND NOT EXISTS (SELECT 1 FROM "
+        "api_message m WHERE m.flight_id = api_flight.id)",
 };
 
 /* ---- Connections ---- */
@@ -1960,6 +2076,387 @@ static bm_err sq_inspection_write(store_backend *b, store_traveller *t, store_do
   return submit(b, w_inspection_write, &a, d);
 }
 
+/* ---- Advance passenger information ---- */
+
+static bm_err row_api_flight(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_api_flight *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  o->id = COL_I64(0);
+  COL_TEXT(1, o->carrier);
+  COL_TEXT(2, o->number);
+  COL_TEXT(3, o->departure_airport);
+  COL_TEXT(4, o->departure_time);
+  COL_TEXT(5, o->arrival_airport);
+  COL_TEXT(6, o->arrival_time);
+  o->arrival_ms = COL_I64(7);
+  o->retain_until_ms = COL_I64(8);
+  COL_TEXT(9, o->status);
+  o->first_received_ms = COL_I64(10);
+  o->last_received_ms = COL_I64(11);
+  o->persons = COL_I64(12);
+  o->persons_with_hits = COL_I64(13);
+  o->no_board = COL_I64(14);
+  o->messages = COL_I64(15);
+  o->max_score_permille = (int)COL_I64(16);
+  return bad ? too_long(d) : BM_OK;
+}
+
+static bm_err row_api_message(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_api_message *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  o->id = COL_I64(0);
+  o->flight_id = COL_I64(1);
+  o->received_ms = COL_I64(2);
+  o->received_by = COL_I64(3);
+  COL_TEXT(4, o->sender);
+  COL_TEXT(5, o->control_ref);
+  COL_TEXT(6, o->message_ref);
+  COL_TEXT(7, o->common_access_ref);
+  o->part = (int)COL_I64(8);
+  o->last_part = (int)COL_I64(9);
+  COL_TEXT(10, o->list_type);
+  COL_TEXT(11, o->document_id);
+  o->persons = COL_I64(12);
+  o->errors = COL_I64(13);
+  o->warnings = COL_I64(14);
+  o->bytes = COL_I64(15);
+  return bad ? too_long(d) : BM_OK;
+}
+
+static bm_err row_api_person(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_api_person *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  o->id = COL_I64(0);
+  o->flight_id = COL_I64(1);
+  o->message_id = COL_I64(2);
+  COL_TEXT(3, o->role);
+  COL_TEXT(4, o->surname);
+  COL_TEXT(5, o->given_names);
+  COL_TEXT(6, o->sex);
+  COL_TEXT(7, o->birth_date);
+  COL_TEXT(8, o->nationality);
+  COL_TEXT(9, o->residence_country);
+  COL_TEXT(10, o->doc_type);
+  COL_TEXT(11, o->doc_number);
+  COL_TEXT(12, o->doc_issuing_state);
+  COL_TEXT(13, o->doc_expiry);
+  COL_TEXT(14, o->seat);
+  COL_TEXT(15, o->reservation_ref);
+  COL_TEXT(16, o->passenger_ref);
+  COL_TEXT(17, o->embarkation);
+  COL_TEXT(18, o->debarkation);
+  COL_TEXT(19, o->traveller_key);
+  COL_TEXT(20, o->board);
+  o->hits = (int)COL_I64(21);
+  o->max_score_permille = (int)COL_I64(22);
+  o->screened_ms = COL_I64(23);
+  return bad ? too_long(d) : BM_OK;
+}
+
+static bm_err row_api_hit(sqlite3_stmt *st, void *out, bm_diag *d) {
+  store_api_hit *o = out;
+  int bad = 0;
+  memset(o, 0, sizeof *o);
+  o->id = COL_I64(0);
+  o->person_id = COL_I64(1);
+  o->watchlist_id = COL_I64(2);
+  COL_TEXT(3, o->entry_id);
+  o->score_permille = (int)COL_I64(4);
+  o->document_match = (int)COL_I64(5);
+  COL_TEXT(6, o->matched_name);
+  COL_TEXT(7, o->reasons);
+  COL_TEXT(8, o->list);
+  COL_TEXT(9, o->disposition);
+  return bad ? too_long(d) : BM_OK;
+}
+
+/* Step a statement that selects one id: *id = 0 when there is no row. */
+static bm_err find_id(sq_conn *c, sqlite3_stmt *st, int64_t *id, bm_diag *d) {
+  int rc = sqlite3_step(st);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? BM_OK : sq_fail(c, rc, NULL, d);
+}
+
+typedef struct api_write_args {
+  store_api_flight *f;
+  store_api_message *m;
+  store_api_person *p;
+  size_t np;
+  store_api_hit *h;
+  size_t nh;
+  store_audit_event *ev;
+} api_write_args;
+
+static bm_err w_api_flight(sq_conn *c, store_api_flight *f, int64_t now, int cancel, bm_diag *d) {
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIF_FIND, &st, d));
+  bind_text(st, 1, f->carrier);
+  bind_text(st, 2, f->number);
+  bind_text(st, 3, f->departure_airport);
+  bind_text(st, 4, f->departure_time);
+  TRY(find_id(c, st, &f->id, d));
+  if (f->id == 0) {
+    TRY(stmt(c, SQ_APIF_INSERT, &st, d));
+    bind_text(st, 1, f->carrier);
+    bind_text(st, 2, f->number);
+    bind_text(st, 3, f->departure_airport);
+    bind_text(st, 4, f->departure_time);
+    bind_text(st, 5, f->arrival_airport);
+    bind_text(st, 6, f->arrival_time);
+    sqlite3_bind_int64(st, 7, f->arrival_ms);
+    sqlite3_bind_int64(st, 8, f->retain_until_ms);
+    bind_text(st, 9, cancel ? "cancelled" : "open");
+    sqlite3_bind_int64(st, 10, now);
+    sqlite3_bind_int64(st, 11, now);
+    return run_insert(c, st, &f->id, "flight", d);
+  }
+  TRY(stmt(c, SQ_APIF_UPDATE, &st, d));
+  sqlite3_bind_int64(st, 1, f->id);
+  bind_text(st, 2, f->arrival_airport);
+  bind_text(st, 3, f->arrival_time);
+  sqlite3_bind_int64(st, 4, f->arrival_ms);
+  sqlite3_bind_int64(st, 5, f->retain_until_ms);
+  bind_text(st, 6, cancel ? "cancelled" : "open");
+  sqlite3_bind_int64(st, 7, now);
+  return run(c, st, "flight", d);
+}
+
+/* The id of the row of the same person on flight fid (0 = none): by passenger reference, else
+ * by document and birth date (carriers' test data gives everyone the same passport number), else
+ * by name and birth date. */
+static bm_err w_api_person_find(sq_conn *c, int64_t fid, const store_api_person *p, int64_t *id,
+                                bm_diag *d) {
+  sqlite3_stmt *st;
+  *id = 0;
+  if (p->passenger_ref[0]) {
+    TRY(stmt(c, SQ_APIP_FIND_REF, &st, d));
+    sqlite3_bind_int64(st, 1, fid);
+    bind_text(st, 2, p->passenger_ref);
+    TRY(find_id(c, st, id, d));
+    if (*id) return BM_OK;
+  }
+  if (p->doc_number[0]) {
+    TRY(stmt(c, SQ_APIP_FIND_DOC, &st, d));
+    sqlite3_bind_int64(st, 1, fid);
+    bind_text(st, 2, p->doc_number);
+    bind_text(st, 3, p->doc_issuing_state);
+    bind_text(st, 4, p->birth_date);
+    return find_id(c, st, id, d);
+  }
+  TRY(stmt(c, SQ_APIP_FIND_NAME, &st, d));
+  sqlite3_bind_int64(st, 1, fid);
+  bind_text(st, 2, p->surname);
+  bind_text(st, 3, p->given_names);
+  bind_text(st, 4, p->birth_date);
+  return find_id(c, st, id, d);
+}
+
+static bm_err w_api_person_delete(sq_conn *c, int64_t id, bm_diag *d) {
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIH_DELETE_PERSON, &st, d));
+  sqlite3_bind_int64(st, 1, id);
+  TRY(run(c, st, NULL, d));
+  TRY(stmt(c, SQ_APIP_DELETE, &st, d));
+  sqlite3_bind_int64(st, 1, id);
+  return run(c, st, NULL, d);
+}
+
+static bm_err w_api_person_insert(sq_conn *c, store_api_person *p, bm_diag *d) {
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIP_INSERT, &st, d));
+  sqlite3_bind_int64(st, 1, p->flight_id);
+  sqlite3_bind_int64(st, 2, p->message_id);
+  const char *text[] = {p->role,
+                        p->surname,
+                        p->given_names,
+                        p->sex,
+                        p->birth_date,
+                        p->nationality,
+                        p->residence_country,
+                        p->doc_type,
+                        p->doc_number,
+                        p->doc_issuing_state,
+                        p->doc_expiry,
+                        p->seat,
+                        p->reservation_ref,
+                        p->passenger_ref,
+                        p->embarkation,
+                        p->debarkation,
+                        p->traveller_key,
+                        p->board};
+  for (int i = 0; i < (int)BM_COUNTOF(text); i++) bind_text(st, 3 + i, text[i]);
+  sqlite3_bind_int(st, 21, p->hits);
+  sqlite3_bind_int(st, 22, p->max_score_permille);
+  sqlite3_bind_int64(st, 23, p->screened_ms);
+  return run_insert(c, st, &p->id, "person", d);
+}
+
+static bm_err w_api_manifest(sq_conn *c, void *arg, bm_diag *d) {
+  api_write_args *a = arg;
+  store_api_message *m = a->m;
+  int cancel_flight = strcmp(m->document_id, "XF") == 0;
+  int cancel_persons = strcmp(m->document_id, "XR") == 0;
+  TRY(w_api_flight(c, a->f, m->received_ms, cancel_flight, d));
+  m->flight_id = a->f->id;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIM_INSERT, &st, d));
+  sqlite3_bind_int64(st, 1, m->flight_id);
+  sqlite3_bind_int64(st, 2, m->received_ms);
+  sqlite3_bind_int64(st, 3, m->received_by);
+  bind_text(st, 4, m->sender);
+  bind_text(st, 5, m->control_ref);
+  bind_text(st, 6, m->message_ref);
+  bind_text(st, 7, m->common_access_ref);
+  sqlite3_bind_int(st, 8, m->part);
+  sqlite3_bind_int(st, 9, m->last_part);
+  bind_text(st, 10, m->list_type);
+  bind_text(st, 11, m->document_id);
+  sqlite3_bind_int64(st, 12, m->persons);
+  sqlite3_bind_int64(st, 13, m->errors);
+  sqlite3_bind_int64(st, 14, m->warnings);
+  sqlite3_bind_int64(st, 15, m->bytes);
+  TRY(run_insert(c, st, &m->id, "received_by", d));
+  for (size_t i = 0; i < a->np; i++) {
+    store_api_person *p = &a->p[i];
+    p->flight_id = m->flight_id;
+    p->message_id = m->id;
+    int64_t old = 0;
+    TRY(w_api_person_find(c, p->flight_id, p, &old, d));
+    if (old != 0) {
+      TRY(w_api_person_delete(c, old, d));
+      p->replaced = 1;
+    }
+    p->id = 0;
+    if (!cancel_persons) TRY(w_api_person_insert(c, p, d));
+  }
+  for (size_t i = 0; i < a->nh && !cancel_persons; i++) {
+    store_api_hit *h = &a->h[i];
+    h->person_id = a->p[h->person_index].id;
+    TRY(stmt(c, SQ_APIH_INSERT, &st, d));
+    sqlite3_bind_int64(st, 1, h->person_id);
+    sqlite3_bind_int64(st, 2, h->watchlist_id);
+    bind_text(st, 3, h->entry_id);
+    sqlite3_bind_int(st, 4, h->score_permille);
+    sqlite3_bind_int(st, 5, h->document_match ? 1 : 0);
+    bind_text(st, 6, h->matched_name);
+    bind_text(st, 7, h->reasons);
+    TRY(run_insert(c, st, &h->id, "watchlist_id", d));
+  }
+  snprintf(a->ev->object_id, sizeof a->ev->object_id, "%lld", (long long)m->flight_id);
+  return w_audit_append(c, a->ev, d);
+}
+static bm_err sq_api_manifest_write(store_backend *b, store_api_flight *f, store_api_message *m,
+                                    store_api_person *p, size_t np, store_api_hit *h, size_t nh,
+                                    store_audit_event *ev, bm_diag *d) {
+  api_write_args a = {f, m, p, np, h, nh, ev};
+  return submit(b, w_api_manifest, &a, d);
+}
+
+typedef struct api_list_args {
+  int64_t since, until;
+  store_api_flight *out;
+  size_t cap, *n;
+} api_list_args;
+static bm_err r_api_flight_list(sq_conn *c, void *arg, bm_diag *d) {
+  api_list_args *a = arg;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIF_LIST, &st, d));
+  sqlite3_bind_int64(st, 1, a->since);
+  sqlite3_bind_int64(st, 2, a->until);
+  bind_limit(st, 3, a->cap);
+  return read_rows(c, st, row_api_flight, a->out, sizeof *a->out, a->cap, a->n, d);
+}
+static bm_err sq_api_flight_list(store_backend *b, int64_t since, int64_t until,
+                                 store_api_flight *out, size_t cap, size_t *n, bm_diag *d) {
+  api_list_args a = {since, until, out, cap, n};
+  *n = 0;
+  if (cap == 0) return BM_OK;
+  return with_reader(b, r_api_flight_list, &a, d);
+}
+static bm_err sq_api_flight_get(store_backend *b, int64_t id, store_api_flight *out, bm_diag *d) {
+  return get_by(b, SQ_APIF_GET, id, NULL, row_api_flight, out, "flight", d);
+}
+static bm_err sq_api_message_list(store_backend *b, int64_t fid, store_api_message *out, size_t cap,
+                                  size_t *n, bm_diag *d) {
+  return list_by(b, SQ_APIM_LIST, 1, fid, row_api_message, out, sizeof *out, cap, n, d);
+}
+static bm_err sq_api_person_list(store_backend *b, int64_t fid, store_api_person *out, size_t cap,
+                                 size_t *n, bm_diag *d) {
+  return list_by(b, SQ_APIP_LIST, 1, fid, row_api_person, out, sizeof *out, cap, n, d);
+}
+static bm_err sq_api_hit_list(store_backend *b, int64_t fid, store_api_hit *out, size_t cap,
+                              size_t *n, bm_diag *d) {
+  return list_by(b, SQ_APIH_LIST, 1, fid, row_api_hit, out, sizeof *out, cap, n, d);
+}
+
+typedef struct api_find_args {
+  const char *number, *state;
+  int64_t since;
+  store_api_person *p;
+  store_api_flight *f;
+} api_find_args;
+static bm_err r_api_person_find(sq_conn *c, void *arg, bm_diag *d) {
+  api_find_args *a = arg;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_APIP_BY_DOC, &st, d));
+  bind_text(st, 1, a->number);
+  bind_text(st, 2, a->state);
+  sqlite3_bind_int64(st, 3, a->since);
+  TRY(read_one(c, st, row_api_person, a->p, "pre-screened person", d));
+  TRY(stmt(c, SQ_APIF_GET, &st, d));
+  sqlite3_bind_int64(st, 1, a->p->flight_id);
+  return read_one(c, st, row_api_flight, a->f, "flight", d);
+}
+static bm_err sq_api_person_find(store_backend *b, const char *number, const char *state,
+                                 int64_t since, store_api_person *p, store_api_flight *f,
+                                 bm_diag *d) {
+  api_find_args a = {number, state, since, p, f};
+  return with_reader_tx(b, r_api_person_find, &a, d);
+}
+
+typedef struct api_purge_args {
+  int64_t now;
+  store_api_purge_result *r;
+  store_audit_event *ev;
+} api_purge_args;
+static bm_err w_api_purge(sq_conn *c, void *arg, bm_diag *d) {
+  api_purge_args *a = arg;
+  sqlite3_stmt *st;
+  TRY(stmt(c, SQ_API_PURGE_KEPT, &st, d));
+  sqlite3_bind_int64(st, 1, a->now);
+  TRY(find_id(c, st, &a->r->persons_kept, d));
+  const sq_id steps[] = {SQ_API_PURGE_HITS, SQ_API_PURGE_PERSONS, SQ_API_PURGE_MESSAGES,
+                         SQ_API_PURGE_FLIGHTS};
+  int64_t *counts[] = {&a->r->hits_deleted, &a->r->persons_deleted, &a->r->messages_deleted,
+                       &a->r->flights_deleted};
+  for (size_t i = 0; i < BM_COUNTOF(steps); i++) {
+    TRY(stmt(c, steps[i], &st, d));
+    sqlite3_bind_int64(st, 1, a->now);
+    TRY(run(c, st, NULL, d));
+    *counts[i] = sqlite3_changes64(c->db);
+  }
+  const store_api_purge_result *r = a->r;
+  if (a->ev == NULL ||
+      r->persons_deleted + r->hits_deleted + r->messages_deleted + r->flights_deleted == 0)
+    return BM_OK; /* a run that deleted nothing leaves no audit record (the job runs often) */
+  snprintf(a->ev->reason, sizeof a->ev->reason,
+           "retention: %lld persons, %lld hits, %lld messages, %lld flights deleted; %lld persons "
+           "kept for a confirmed hit",
+           (long long)a->r->persons_deleted, (long long)a->r->hits_deleted,
+           (long long)a->r->messages_deleted, (long long)a->r->flights_deleted,
+           (long long)a->r->persons_kept);
+  return w_audit_append(c, a->ev, d);
+}
+static bm_err sq_api_purge(store_backend *b, int64_t now, store_api_purge_result *r,
+                           store_audit_event *ev, bm_diag *d) {
+  api_purge_args a = {now, r, ev};
+  return submit(b, w_api_purge, &a, d);
+}
+
 typedef struct audit_list_args {
   const store_audit_filter *f;
   store_audit_event *out;
@@ -2102,6 +2599,14 @@ static const store_vtable sq_vtable = {
     .inspection_write = sq_inspection_write,
     .audit_list = sq_audit_list,
     .audit_walk = sq_audit_walk,
+    .api_manifest_write = sq_api_manifest_write,
+    .api_flight_list = sq_api_flight_list,
+    .api_flight_get = sq_api_flight_get,
+    .api_message_list = sq_api_message_list,
+    .api_person_list = sq_api_person_list,
+    .api_hit_list = sq_api_hit_list,
+    .api_person_find = sq_api_person_find,
+    .api_purge = sq_api_purge,
 };
 
 bm_err store__sqlite_open(const char *path, const store_vtable **vt, store_backend **out,
