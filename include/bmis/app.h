@@ -23,6 +23,7 @@
 
 #include "bmis/auth.h"
 #include "bmis/base.h"
+#include "bmis/cusres.h"
 #include "bmis/mrz.h"
 #include "bmis/paxlst.h"
 #include "bmis/screen.h"
@@ -277,6 +278,7 @@ typedef struct app_api_person_result {
   const paxlst_person *parsed;
   unsigned nhits;
   store_api_hit hits[STORE_API_HITS_MAX]; /* list and score filled; disposition "" */
+  cusres_status status;                   /* the interactive API answer */
   char board_text[64];                    /* e.g. "INSUFFICIENT DATA: BIRTH DATE" */
 } app_api_person_result;
 
@@ -339,6 +341,13 @@ void app_api_flight_view_free(app_api_flight_view *v); /* accepts NULL */
  * actor (NULL = the system). */
 bm_err app_api_purge(app *a, const app_actor *by, int64_t now_ms, store_api_purge_result *out,
                      bm_diag *diag);
+/* The interactive API response (UN/EDIFACT CUSRES, bmis/cusres.h) to an ingestion: for each
+ * stored message with persons, one interchange answering every person (0Z board, 1Z no board, 2Z
+ * insufficient data, in the request's order, with its AVF/ABO references); for each refused
+ * message, the error acknowledgement (BGM 312, ERC 118) with the reason. now_ms 0 = now. *out is a
+ * heap buffer (free it). BM_ERR_INVALID when there is nothing to answer. */
+bm_err app_api_cusres(const app_api_ingest *r, int64_t now_ms, char **out, size_t *out_len,
+                      bm_diag *diag);
 /* The retention period in use. */
 int64_t app_api_retention_ms(const app *a);
 

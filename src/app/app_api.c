@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app/app_internal.h"
+#include "bmis/cusres.h"
 
 static double ms_since(const struct timespec *t0) {
   struct timespec t1;
@@ -94,34 +95,23 @@ static wl_query person_query(const paxlst_person *p) {
   return q;
 }
 
-/* The board decision: insufficient data when the carrier did not send what screening needs,
- * no board on a strong hit (or a listed document), board otherwise. Weaker hits go to the
- * analysts' queue (the flight view) without stopping the boarding. */
-static void decide(const paxlst_person *p, const app_api_person_result *r, float no_board,
-                   char *board, size_t bcap, char *text, size_t tcap) {
-  const char *missing = NULL;
-  if (p->surname == NULL || p->surname[0] == '\0')
-    missing = "SURNAME";
-  else if (p->birth_date == NULL || p->birth_date[0] == '\0')
-    missing = "BIRTH DATE";
-  else if (p->ndocuments == 0 || p->documents[0].number == NULL ||
-           p->documents[0].number[0] == '\0')
-    missing = "DOCUMENT NUMBER";
-  if (missing != NULL) {
-    copy(board, bcap, "insufficient");
-    snprintf(text, tcap, "INSUFFICIENT DATA: %s", missing);
-    return;
-  }
-  int limit = (int)(no_board * 1000.0f + 0.5f);
+/* The board decision (cusres_decide: a listed document, then missing data, then a strong hit),
+ * from the hits kept after false-hit dispositions. Weaker hits go to the analysts' queue (the
+ * flight view) without stopping the boarding. */
+static void decide(app_api_person_result *r, float no_board) {
+  wl_hit hs[STORE_API_HITS_MAX];
+  memset(hs, 0, sizeof hs);
   for (unsigned i = 0; i < r->nhits; i++) {
-    if (r->hits[i].document_match || r->hits[i].score_permille >= limit) {
-      copy(board, bcap, "no_board");
-      copy(text, tcap, "NO BOARD");
-      return;
-    }
+    hs[i].score = (float)r->hits[i].score_permille / 1000.0f;
+    hs[i].document_match = r->hits[i].document_match != 0;
   }
-  copy(board, bcap, "board");
-  copy(text, tcap, "OK TO BOARD");
+  r->status = cusres_decide(r->parsed, hs, r->nhits, no_board);
+  static const char *const words[] = {[CUSRES_BOARD] = "board",
+                                      [CUSRES_NO_BOARD] = "no_board",
+                                      [CUSRES_INSUFFICIENT] = "insufficient"};
+  copy(r->person.board, sizeof r->person.board,
+       (unsigned)r->status < BM_COUNTOF(words) && words[r->status] ? words[r->status] : "board");
+  copy(r->board_text, sizeof r->board_text, cusres_decide_text(r->parsed, r->status));
 }
 
 /* The reasons of a hit joined with "; ". */
@@ -399,8 +389,7 @@ bm_err app_api_ingest_run(app *a, const app_actor *by, const char *bytes, size_t
     pr->person.hits = (int)pr->nhits;
     pr->person.max_score_permille = best;
     pr->person.screened_ms = now_ms;
-    decide(pr->parsed, pr, a->no_board_threshold, pr->person.board, sizeof pr->person.board,
-           pr->board_text, sizeof pr->board_text);
+    decide(pr, a->no_board_threshold);
   }
   if (err != BM_OK) goto fail;
   r->screen_ms = ms_since(&t0);
@@ -514,4 +503,69 @@ bm_err app_api_purge(app *a, const app_actor *by, int64_t now_ms, store_api_purg
 
 int64_t app_api_retention_ms(const app *a) {
   return a ? a->api_retention_ms : 0;
+}
+
+bm_err app_api_cusres(const app_api_ingest *r, int64_t now_ms, char **out, size_t *out_len,
+                      bm_diag *diag) {
+  if (r == NULL || out == NULL || out_len == NULL)
+    return bm_diag_set(diag, BM_ERR_USAGE, NULL, 0, 0, "NULL argument");
+  *out = NULL;
+  *out_len = 0;
+  if (now_ms == 0) now_ms = store_now_ms();
+  char *all = NULL;
+  size_t len = 0;
+  bm_err err = BM_OK;
+  cusres_answer *answers = NULL;
+  for (size_t i = 0; i < r->nmsgs && err == BM_OK; i++) {
+    const app_api_message_result *m = &r->msgs[i];
+    /* References unique per answer: the stored message's id, else the time and position. */
+    char ref[24];
+    if (m->stored)
+      snprintf(ref, sizeof ref, "%lld", (long long)m->message.id);
+    else
+      snprintf(ref, sizeof ref, "%lld%02zu", (long long)(now_ms / 1000 % 100000000), i % 100);
+    cusres_opts o = {0, now_ms / 1000, NULL, NULL, ref, ref};
+    char *one = NULL;
+    size_t n1 = 0;
+    if (!m->stored) {
+      bm_diag d = {0};
+      if (cusres_build_error(m->msg, NULL, m->refused, &o, &one, &n1, &d) != BM_OK) continue;
+    } else if (m->npersons == 0) {
+      continue; /* a flight cancellation or an empty list: no passenger to answer for */
+    } else {
+      cusres_answer *grown = realloc(answers, m->npersons * sizeof *answers);
+      if (grown == NULL) {
+        err = bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        break;
+      }
+      answers = grown;
+      for (size_t k = 0; k < m->npersons; k++) {
+        const app_api_person_result *p = &r->persons[m->first_person + k];
+        answers[k] = cusres_answer_for(p->parsed, p->status);
+      }
+      err = cusres_build(m->msg, answers, m->npersons, &o, &one, &n1, diag);
+      if (err != BM_OK) break;
+    }
+    char *grown = realloc(all, len + n1 + 1);
+    if (grown == NULL) {
+      free(one);
+      err = bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      break;
+    }
+    all = grown;
+    memcpy(all + len, one, n1);
+    len += n1;
+    all[len] = '\0';
+    free(one);
+  }
+  free(answers);
+  if (err != BM_OK) {
+    free(all);
+    return err;
+  }
+  if (all == NULL)
+    return bm_diag_set(diag, BM_ERR_INVALID, "body", 0, 0, "no message with passengers to answer");
+  *out = all;
+  *out_len = len;
+  return BM_OK;
 }

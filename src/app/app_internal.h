@@ -30,8 +30,10 @@ struct app {
   app_snap *snap;
 };
 
+#include "bmis/cusres.h"
+
 /* Hits at or above this score, or on a document, answer "no board" (see app_api.c). */
-#define APP_NO_BOARD_THRESHOLD 0.90f
+#define APP_NO_BOARD_THRESHOLD CUSRES_NO_BOARD_THRESHOLD
 
 app_snap *app__snap_acquire(app *a);          /* NULL when none */
 void app__snap_release(app *a, app_snap *sn); /* accepts NULL */

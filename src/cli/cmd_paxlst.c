@@ -1,21 +1,24 @@
-/* cmd_paxlst.c - `bmis paxlst parse` (DESIGN.md 5.3).
+/* cmd_paxlst.c - `bmis paxlst parse` (DESIGN.md 5.3), `bmis paxlst screen` and `bmis paxlst
+ * respond`.
  *
- * Reads PAXLST interchanges from each FILE (or stdin) and prints one JSON object per message, in
- * input order, with the message's warnings and errors. A file with no message at all is reported
- * on stderr with its diagnostics, so nothing is dropped silently.
+ * parse reads PAXLST interchanges from each FILE (or stdin) and prints one JSON object per message,
+ * in input order, with the message's warnings and errors. A file with no message at all is reported
+ * on stderr with its diagnostics, so nothing is dropped silently. screen screens every person
+ * against watchlists; respond does the same and answers each message with a CUSRES (cusres.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bmis/cusres.h"
 #include "bmis/json_paxlst.h"
 #include "bmis/paxlst.h"
 #include "bmis/screen.h"
 #include "bmis/watchlist.h"
 #include "cli/cmd.h"
 
-/* Watchlists per `paxlst screen` call, and bytes of a list name (as `bmis screen`). */
+/* Watchlists per `paxlst screen` / `respond` call, and bytes of a list name (as `bmis screen`). */
 #define PAXLST_CLI_LISTS_MAX     64
 #define PAXLST_CLI_LIST_NAME_MAX 64
 
@@ -44,7 +47,26 @@ void cmd_paxlst_help(FILE *out) {
       "       {\"message_ref\",\"part\",\"person\" (1-based in its message),\"segment\",\n"
       "       \"surname\",\"given_names\",\"hits\":[{\"list\",\"entry_id\",\"score\",\n"
       "       \"matched_name\",\"reasons\"}]}. Parse diagnostics go to stderr.\n"
-      "       Exit status: 0 no hits, 1 at least one hit, 2 usage or I/O error.\n");
+      "       Exit status: 0 no hits, 1 at least one hit, 2 usage or I/O error.\n"
+      "\n"
+      "Usage: bmis paxlst respond --list [NAME=]FILE ... [--threshold T]\n"
+      "                           [--no-board-threshold T] [--time YYYY-MM-DDTHH:MM]\n"
+      "                           [--compact] [--strict] [--today YYYY-MM-DD] [FILE...]\n"
+      "\n"
+      "respond Parse and screen as above and answer every message with one UN/EDIFACT CUSRES\n"
+      "       D:05B interchange on stdout (the interactive API response), one group per\n"
+      "       person: ERC 0Z OK TO BOARD; 1Z NO BOARD (a document hit, or a hit scoring at\n"
+      "       least the no-board threshold, default 0.90); 2Z INSUFFICIENT DATA (no surname,\n"
+      "       birth date or document number; the text names what is missing). A message with\n"
+      "       errors, without persons, or that cannot be answered gets the acknowledgement\n"
+      "       BGM+312 / ERC+118 with the reason. Sender and recipient are the request's,\n"
+      "       swapped; references are generated. See docs/edifact.md.\n"
+      "         --threshold T           screening threshold (as 'bmis screen')\n"
+      "         --no-board-threshold T  hits scoring at least T refuse boarding (0.90)\n"
+      "         --time T                UNB date and time, UTC (default: now)\n"
+      "         --compact               no newline between segments (one line each)\n"
+      "       Exit status: 0 every person may board, 1 any no-board, insufficient data or\n"
+      "       acknowledgement, 2 usage or I/O error.\n");
 }
 
 static int parse_iso_date(const char *s, bm_date *out) {
@@ -167,9 +189,9 @@ static int paxlst_parse_main(int argc, char **argv) {
   return status;
 }
 
-/* ---- screen ---- */
+/* ---- screen and respond: lists, options, screening ---- */
 
-static int load_list(const char *arg, wl_list **out) {
+static int load_list(const char *cmd, const char *arg, wl_list **out) {
   char name[PAXLST_CLI_LIST_NAME_MAX];
   const char *path = arg, *eq = strchr(arg, '=');
   const char *namep = NULL;
@@ -185,10 +207,10 @@ static int load_list(const char *arg, wl_list **out) {
   bm_diag diag = {0};
   bm_err err = wl_list_load(path, namep, WL_FORMAT_AUTO, out, rep, &diag);
   if (err != BM_OK)
-    fprintf(stderr, "bmis paxlst screen: %s: %s\n", path,
+    fprintf(stderr, "bmis paxlst %s: %s: %s\n", cmd, path,
             diag.message[0] ? diag.message : bm_err_str(err));
   else if (rep->nissues > 0)
-    fprintf(stderr, "bmis paxlst screen: %s: %zu issues while loading (see 'bmis watchlist')\n",
+    fprintf(stderr, "bmis paxlst %s: %s: %zu issues while loading (see 'bmis watchlist')\n", cmd,
             path, rep->nissues);
   free(rep);
   return err == BM_OK ? 0 : -1;
@@ -206,21 +228,42 @@ static wl_date person_birth(const char *s) {
   return d;
 }
 
-/* Screens every person of b; prints one line each. Returns 1 if any hit, 2 on output failure. */
-static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_screen_opts *so) {
+/* The hits of every person of a batch, in batch order: person k has nhits[k] hits from
+ * hits[k * limit], or errs[k] != BM_OK when it had nothing to screen. */
+typedef struct screening {
+  size_t n;
+  unsigned limit;
+  wl_hit *hits;
+  unsigned *nhits;
+  bm_err *errs;
+} screening;
+
+static void screening_release(screening *s) {
+  free(s->hits);
+  free(s->nhits);
+  free(s->errs);
+  memset(s, 0, sizeof *s);
+}
+
+/* Screen every person of b (surname, given names, birth date, nationality, sex, first document).
+ * Returns 0, or 2 when out of memory (reported). */
+static int screen_persons(const char *cmd, const paxlst_batch *b, const wl_index *ix,
+                          const wl_screen_opts *so, screening *out) {
+  memset(out, 0, sizeof *out);
   size_t n = 0;
   for (size_t i = 0; i < b->nmsgs; i++) n += b->msgs[i].npersons;
+  out->n = n;
+  out->limit = so->limit;
   if (n == 0) return 0;
-  unsigned limit = so->limit;
   wl_query *qs = calloc(n, sizeof *qs);
-  wl_hit *hits = calloc(n * limit, sizeof *hits);
-  unsigned *nhits = calloc(n, sizeof *nhits);
-  bm_err *errs = calloc(n, sizeof *errs);
-  int status = 0;
-  if (qs == NULL || hits == NULL || nhits == NULL || errs == NULL) {
-    fprintf(stderr, "bmis paxlst screen: out of memory\n");
-    status = 2;
-    goto out;
+  out->hits = calloc(n * so->limit, sizeof *out->hits);
+  out->nhits = calloc(n, sizeof *out->nhits);
+  out->errs = calloc(n, sizeof *out->errs);
+  if (qs == NULL || out->hits == NULL || out->nhits == NULL || out->errs == NULL) {
+    fprintf(stderr, "bmis paxlst %s: out of memory\n", cmd);
+    free(qs);
+    screening_release(out);
+    return 2;
   }
   size_t k = 0;
   for (size_t i = 0; i < b->nmsgs; i++) {
@@ -239,9 +282,18 @@ static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_scre
       }
     }
   }
-  wl_screen_batch(ix, qs, n, so, 0, hits, nhits, errs);
-  k = 0;
-  for (size_t i = 0; i < b->nmsgs; i++) {
+  wl_screen_batch(ix, qs, n, so, 0, out->hits, out->nhits, out->errs);
+  free(qs);
+  return 0;
+}
+
+/* Screens every person of b; prints one line each. Returns 1 if any hit, 2 on output failure. */
+static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_screen_opts *so) {
+  screening sc;
+  if (screen_persons("screen", b, ix, so, &sc) != 0) return 2;
+  int status = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < b->nmsgs && status < 2; i++) {
     const paxlst_msg *m = &b->msgs[i];
     for (size_t j = 0; j < m->npersons; j++, k++) {
       const paxlst_person *p = &m->persons[j];
@@ -251,7 +303,7 @@ static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_scre
         json_decref(o);
         json_decref(arr);
         status = 2;
-        goto out;
+        break;
       }
       json_object_set_new(o, "message_ref",
                           m->message_ref ? json_string(m->message_ref) : json_null());
@@ -261,8 +313,8 @@ static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_scre
       json_object_set_new(o, "surname", p->surname ? json_string(p->surname) : json_null());
       json_object_set_new(o, "given_names",
                           p->given_names ? json_string(p->given_names) : json_null());
-      for (unsigned h = 0; errs[k] == BM_OK && h < nhits[k]; h++) {
-        const wl_hit *hit = &hits[k * limit + h];
+      for (unsigned h = 0; sc.errs[k] == BM_OK && h < sc.nhits[k]; h++) {
+        const wl_hit *hit = &sc.hits[k * sc.limit + h];
         json_t *hj = json_object();
         json_t *reasons = json_array();
         if (hj == NULL || reasons == NULL) break;
@@ -281,7 +333,7 @@ static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_scre
         status = status < 1 ? 1 : status;
       }
       json_object_set_new(o, "hits", arr);
-      if (errs[k] != BM_OK)
+      if (sc.errs[k] != BM_OK)
         json_object_set_new(o, "error", json_string("no usable name or document to screen"));
       char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
                                   JSON_REAL_PRECISION(3));
@@ -290,105 +342,150 @@ static int screen_batch(const paxlst_batch *b, const wl_index *ix, const wl_scre
       free(s);
     }
   }
-out:
-  free(qs);
-  free(hits);
-  free(nhits);
-  free(errs);
+  screening_release(&sc);
   return status;
 }
 
-static int paxlst_screen_main(int argc, char **argv) {
-  paxlst_opts opts = {0};
-  const char *list_args[PAXLST_CLI_LISTS_MAX];
-  size_t nlists = 0;
-  double threshold = 0;
-  unsigned long limit = WL_DEFAULT_LIMIT;
-  int first_file = argc;
+/* The options of screen and respond. */
+typedef struct list_args {
+  paxlst_opts popts;
+  const char *lists[PAXLST_CLI_LISTS_MAX];
+  size_t nlists;
+  double threshold;          /* 0 = WL_DEFAULT_THRESHOLD */
+  unsigned long limit;       /* screen */
+  double no_board_threshold; /* respond; 0 = CUSRES_NO_BOARD_THRESHOLD */
+  int64_t time;              /* respond; 0 = now */
+  bool compact;              /* respond */
+  bool respond;              /* parsed for respond: a file without any message is exit status 1 */
+  int first_file;
+} list_args;
+
+/* "YYYY-MM-DDTHH:MM" (UTC) as seconds since 1970. */
+static int parse_time(const char *s, int64_t *out) {
+  int y, mo, d, h, mi;
+  char tail;
+  if (strlen(s) != 16 || sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5)
+    return -1;
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > bm_days_in_month(y, mo) || h > 23 ||
+      mi > 59 || h < 0 || mi < 0)
+    return -1;
+  bm_date date = {(int16_t)y, (uint8_t)mo, (uint8_t)d};
+  *out = (int64_t)bm_date_to_days(date) * 86400 + h * 3600 + mi * 60;
+  return 0;
+}
+
+/* Parse the options of `paxlst screen` (respond false) or `paxlst respond`. Returns -1 to go on,
+ * else the exit status (help printed, or a usage error reported). */
+static int parse_list_args(const char *cmd, bool respond, int argc, char **argv, list_args *a) {
+  memset(a, 0, sizeof *a);
+  a->limit = WL_DEFAULT_LIMIT;
+  a->respond = respond;
+  a->first_file = argc;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (cmd__is_help(a)) {
+    const char *o = argv[i];
+    if (cmd__is_help(o)) {
       cmd_paxlst_help(stdout);
       return CMD_EXIT_OK;
-    } else if (strcmp(a, "--strict") == 0) {
-      opts.flags |= EDI_OPT_STRICT;
-    } else if (strcmp(a, "--today") == 0 || strcmp(a, "--list") == 0 ||
-               strcmp(a, "--threshold") == 0 || strcmp(a, "--limit") == 0) {
+    } else if (strcmp(o, "--strict") == 0) {
+      a->popts.flags |= EDI_OPT_STRICT;
+    } else if (respond && strcmp(o, "--compact") == 0) {
+      a->compact = true;
+    } else if (strcmp(o, "--today") == 0 || strcmp(o, "--list") == 0 ||
+               strcmp(o, "--threshold") == 0 || (!respond && strcmp(o, "--limit") == 0) ||
+               (respond && (strcmp(o, "--no-board-threshold") == 0 || strcmp(o, "--time") == 0))) {
       if (i + 1 >= argc) {
-        fprintf(stderr, "bmis paxlst screen: %s needs a value\n", a);
+        fprintf(stderr, "bmis paxlst %s: %s needs a value\n", cmd, o);
         return CMD_EXIT_USAGE;
       }
       const char *v = argv[++i];
       char *end = NULL;
-      if (strcmp(a, "--today") == 0) {
-        if (parse_iso_date(v, &opts.today) != 0) {
-          fprintf(stderr, "bmis paxlst screen: --today needs a date YYYY-MM-DD\n");
+      if (strcmp(o, "--today") == 0) {
+        if (parse_iso_date(v, &a->popts.today) != 0) {
+          fprintf(stderr, "bmis paxlst %s: --today needs a date YYYY-MM-DD\n", cmd);
           return CMD_EXIT_USAGE;
         }
-      } else if (strcmp(a, "--list") == 0) {
-        if (nlists == PAXLST_CLI_LISTS_MAX) {
-          fprintf(stderr, "bmis paxlst screen: at most %d lists\n", PAXLST_CLI_LISTS_MAX);
+      } else if (strcmp(o, "--list") == 0) {
+        if (a->nlists == PAXLST_CLI_LISTS_MAX) {
+          fprintf(stderr, "bmis paxlst %s: at most %d lists\n", cmd, PAXLST_CLI_LISTS_MAX);
           return CMD_EXIT_USAGE;
         }
-        list_args[nlists++] = v;
-      } else if (strcmp(a, "--threshold") == 0) {
-        threshold = strtod(v, &end);
-        if (*end != '\0' || threshold < 0 || threshold > 1) {
-          fprintf(stderr, "bmis paxlst screen: --threshold needs a number in [0, 1]\n");
+        a->lists[a->nlists++] = v;
+      } else if (strcmp(o, "--threshold") == 0 || strcmp(o, "--no-board-threshold") == 0) {
+        double t = strtod(v, &end);
+        if (end == v || *end != '\0' || !(t >= 0 && t <= 1)) {
+          fprintf(stderr, "bmis paxlst %s: %s needs a number in [0, 1]\n", cmd, o);
+          return CMD_EXIT_USAGE;
+        }
+        *(strcmp(o, "--threshold") == 0 ? &a->threshold : &a->no_board_threshold) = t;
+      } else if (strcmp(o, "--time") == 0) {
+        if (parse_time(v, &a->time) != 0) {
+          fprintf(stderr, "bmis paxlst %s: --time needs YYYY-MM-DDTHH:MM (UTC, from 1970)\n", cmd);
           return CMD_EXIT_USAGE;
         }
       } else {
-        limit = strtoul(v, &end, 10);
-        if (*end != '\0' || limit < 1 || limit > WL_HITS_MAX) {
-          fprintf(stderr, "bmis paxlst screen: --limit needs 1..%d\n", WL_HITS_MAX);
+        a->limit = strtoul(v, &end, 10);
+        if (*end != '\0' || a->limit < 1 || a->limit > WL_HITS_MAX) {
+          fprintf(stderr, "bmis paxlst %s: --limit needs 1..%d\n", cmd, WL_HITS_MAX);
           return CMD_EXIT_USAGE;
         }
       }
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "bmis paxlst screen: unknown option '%s'\n", a);
+    } else if (o[0] == '-' && o[1] != '\0') {
+      fprintf(stderr, "bmis paxlst %s: unknown option '%s'\n", cmd, o);
       return CMD_EXIT_USAGE;
     } else {
-      first_file = i;
+      a->first_file = i;
       break;
     }
   }
-  if (nlists == 0) {
-    fprintf(stderr, "bmis paxlst screen: at least one --list FILE is needed\n");
+  if (a->nlists == 0) {
+    fprintf(stderr, "bmis paxlst %s: at least one --list FILE is needed\n", cmd);
     return CMD_EXIT_USAGE;
   }
+  return -1;
+}
+
+/* Print the errors of every message of b (path NULL: stdin) on stderr. */
+static void print_errors(const char *path, const paxlst_batch *b) {
+  for (size_t m = 0; m < b->nmsgs; m++)
+    for (size_t d = 0; d < b->msgs[m].ndiags; d++) {
+      const edi_diag *e = &b->msgs[m].diags[d];
+      if (e->severity == EDI_ERROR)
+        fprintf(stderr, "%s: segment %u %s: error: %s\n", path ? path : "stdin", e->d.segment,
+                e->tag, e->d.message);
+    }
+}
+
+typedef int (*batch_fn)(const paxlst_batch *b, const wl_index *ix, const list_args *a);
+
+/* Load the lists, build the index and run fn over the batch of each file (or stdin). */
+static int run_lists(const char *cmd, const list_args *a, int argc, char **argv, batch_fn fn) {
   int status = CMD_EXIT_OK;
   wl_list *lists[PAXLST_CLI_LISTS_MAX] = {NULL};
   wl_index *ix = NULL;
-  for (size_t i = 0; i < nlists; i++)
-    if (load_list(list_args[i], &lists[i]) != 0) {
+  for (size_t i = 0; i < a->nlists; i++)
+    if (load_list(cmd, a->lists[i], &lists[i]) != 0) {
       status = CMD_EXIT_USAGE;
       goto done;
     }
   bm_diag diag = {0};
-  if (wl_index_build(lists, nlists, NULL, &ix, &diag) != BM_OK) {
-    fprintf(stderr, "bmis paxlst screen: building the index: %s\n", diag.message);
+  if (wl_index_build(lists, a->nlists, NULL, &ix, &diag) != BM_OK) {
+    fprintf(stderr, "bmis paxlst %s: building the index: %s\n", cmd, diag.message);
     status = CMD_EXIT_USAGE;
     goto done;
   }
-  wl_screen_opts so = {(float)threshold, (unsigned)limit, NULL};
-  for (int i = first_file; i <= argc; i++) {
-    if (i == argc && first_file < argc) break;
+  for (int i = a->first_file; i <= argc; i++) {
+    if (i == argc && a->first_file < argc) break;
     const char *path = i < argc && strcmp(argv[i], "-") != 0 ? argv[i] : NULL;
     paxlst_batch *b = NULL;
     char *buf = NULL;
     int failed = 0;
-    if (read_batch(path, &opts, &b, &buf, &failed) != 0) {
+    if (read_batch(path, &a->popts, &b, &buf, &failed) != 0) {
       status = CMD_EXIT_USAGE;
       continue;
     }
-    for (size_t m = 0; m < b->nmsgs; m++)
-      for (size_t d = 0; d < b->msgs[m].ndiags; d++) {
-        const edi_diag *e = &b->msgs[m].diags[d];
-        if (e->severity == EDI_ERROR)
-          fprintf(stderr, "%s: segment %u %s: error: %s\n", path ? path : "stdin", e->d.segment,
-                  e->tag, e->d.message);
-      }
-    int s = screen_batch(b, ix, &so);
+    if (failed && a->respond && status < CMD_EXIT_INVALID) status = CMD_EXIT_INVALID;
+    print_errors(path, b);
+    int s = fn(b, ix, a);
     if (s > status) status = s;
     paxlst_batch_free(b);
     free(buf);
@@ -396,8 +493,127 @@ static int paxlst_screen_main(int argc, char **argv) {
   }
 done:
   wl_index_free(ix);
-  for (size_t i = 0; i < nlists; i++) wl_list_free(lists[i]);
+  for (size_t i = 0; i < a->nlists; i++) wl_list_free(lists[i]);
   return status;
+}
+
+static int screen_fn(const paxlst_batch *b, const wl_index *ix, const list_args *a) {
+  wl_screen_opts so = {(float)a->threshold, (unsigned)a->limit, NULL};
+  return screen_batch(b, ix, &so);
+}
+
+static int paxlst_screen_main(int argc, char **argv) {
+  list_args a;
+  int rc = parse_list_args("screen", false, argc, argv, &a);
+  if (rc >= 0) return rc;
+  return run_lists("screen", &a, argc, argv, screen_fn);
+}
+
+/* ---- respond ---- */
+
+/* Write one interchange; returns 0 or 2 (reported). */
+static int write_interchange(const char *s, size_t len, bool compact) {
+  if (fwrite(s, 1, len, stdout) != len || (compact && putchar('\n') == EOF)) {
+    fprintf(stderr, "bmis paxlst respond: writing output failed\n");
+    return 2;
+  }
+  return 0;
+}
+
+/* The acknowledgement for message m with reason text. Returns 1, or 2 on output failure. */
+static int acknowledge(const paxlst_msg *m, const char *text, const cusres_opts *co, bool compact) {
+  char *out = NULL;
+  size_t len = 0;
+  bm_diag diag = {0};
+  if (cusres_build_error(m, NULL, text, co, &out, &len, &diag) != BM_OK) {
+    fprintf(stderr, "bmis paxlst respond: message '%s' (segment %u): cannot answer: %s\n",
+            m->message_ref ? m->message_ref : "", m->first_segment, diag.message);
+    return 1;
+  }
+  int rc = write_interchange(out, len, compact);
+  free(out);
+  return rc != 0 ? rc : 1;
+}
+
+/* The reason for the acknowledgement of a message with errors: its first error, and how many more
+ * there are. */
+static void error_reason(const paxlst_msg *m, char *out, size_t cap) {
+  const edi_diag *first = NULL;
+  for (size_t d = 0; d < m->ndiags && first == NULL; d++)
+    if (m->diags[d].severity == EDI_ERROR) first = &m->diags[d];
+  if (first == NULL) {
+    snprintf(out, cap, "MESSAGE HAS %u ERRORS", m->nerrors);
+    return;
+  }
+  int n = snprintf(out, cap, "SEGMENT %u %s: %s", first->d.segment, first->tag, first->d.message);
+  if (m->nerrors > 1 && n > 0 && (size_t)n < cap)
+    snprintf(out + n, cap - (size_t)n, " (AND %u MORE ERRORS)", m->nerrors - 1);
+}
+
+static int respond_fn(const paxlst_batch *b, const wl_index *ix, const list_args *a) {
+  wl_screen_opts so = {(float)a->threshold, WL_DEFAULT_LIMIT, NULL};
+  screening sc;
+  if (screen_persons("respond", b, ix, &so, &sc) != 0) return 2;
+  cusres_opts co = {a->compact ? 0 : CUSRES_OPT_NEWLINES, a->time, NULL, NULL, NULL, NULL};
+  int status = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < b->nmsgs && status < 2; i++) {
+    const paxlst_msg *m = &b->msgs[i];
+    size_t first = k;
+    k += m->npersons;
+    int s = 0;
+    char reason[BM_DIAG_MESSAGE_BYTES_MAX + 64];
+    if (m->nerrors > 0) {
+      error_reason(m, reason, sizeof reason);
+      s = acknowledge(m, reason, &co, a->compact);
+    } else if (m->npersons == 0) {
+      s = acknowledge(m, "NO PERSON TO ANSWER", &co, a->compact);
+    } else {
+      cusres_answer *ans = calloc(m->npersons, sizeof *ans);
+      if (ans == NULL) {
+        fprintf(stderr, "bmis paxlst respond: out of memory\n");
+        status = 2;
+        break;
+      }
+      for (size_t j = 0; j < m->npersons; j++) {
+        size_t p = first + j;
+        const paxlst_person *person = &m->persons[j];
+        cusres_status st =
+            cusres_decide(person, sc.errs[p] == BM_OK ? &sc.hits[p * sc.limit] : NULL,
+                          sc.errs[p] == BM_OK ? sc.nhits[p] : 0, (float)a->no_board_threshold);
+        ans[j] = cusres_answer_for(person, st);
+        if (sc.errs[p] != BM_OK && st == CUSRES_BOARD) {
+          /* Present but unusable for screening (wl_screen: no usable name nor document). */
+          ans[j].status = CUSRES_INSUFFICIENT;
+          ans[j].text = "INSUFFICIENT DATA: SURNAME, DOCUMENT NUMBER";
+        }
+        if (ans[j].status != CUSRES_BOARD) s = 1;
+      }
+      char *out = NULL;
+      size_t len = 0;
+      bm_diag diag = {0};
+      if (cusres_build(m, ans, m->npersons, &co, &out, &len, &diag) == BM_OK) {
+        int w = write_interchange(out, len, a->compact);
+        if (w > s) s = w;
+        free(out);
+      } else {
+        /* A value of the request the response cannot carry (too long, too many persons). */
+        snprintf(reason, sizeof reason, "%s", diag.message);
+        s = acknowledge(m, reason, &co, a->compact);
+      }
+      free(ans);
+    }
+    if (s > status) status = s;
+  }
+  screening_release(&sc);
+  return status;
+}
+
+static int paxlst_respond_main(int argc, char **argv) {
+  list_args a;
+  int rc = parse_list_args("respond", true, argc, argv, &a);
+  if (rc >= 0) return rc;
+  return run_lists("respond", &a, argc, argv, respond_fn);
 }
 
 int cmd_paxlst(int argc, char **argv) {
@@ -407,8 +623,10 @@ int cmd_paxlst(int argc, char **argv) {
   }
   if (strcmp(argv[1], "parse") == 0) return paxlst_parse_main(argc - 1, argv + 1);
   if (strcmp(argv[1], "screen") == 0) return paxlst_screen_main(argc - 1, argv + 1);
+  if (strcmp(argv[1], "respond") == 0) return paxlst_respond_main(argc - 1, argv + 1);
   fprintf(stderr,
-          "bmis paxlst: unknown subcommand '%s' (parse or screen; see 'bmis help paxlst')\n",
+          "bmis paxlst: unknown subcommand '%s' (parse, screen or respond; see 'bmis help "
+          "paxlst')\n",
           argv[1]);
   return CMD_EXIT_USAGE;
 }

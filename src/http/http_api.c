@@ -978,6 +978,21 @@ void http_api_api_message_create(http_req *req, http_resp *resp) {
   }
   size_t stored = 0;
   for (size_t i = 0; i < r->nmsgs; i++) stored += r->msgs[i].stored;
+  const char *accept = http_req_header(req, "Accept");
+  if (accept != NULL && strstr(accept, "application/edifact") != NULL) {
+    /* Interactive API: the carrier's system wants the CUSRES (board / no board per person). */
+    char *edi = NULL;
+    size_t len = 0;
+    err = app_api_cusres(r, 0, &edi, &len, &d);
+    app_api_ingest_free(r);
+    if (err != BM_OK) {
+      fail(resp, err, &d);
+      return;
+    }
+    http_resp_text(resp, stored ? 201 : 422, "application/edifact", edi, len);
+    free(edi);
+    return;
+  }
   if (stored == 0) {
     /* Nothing kept: say for each message what is wrong and where. */
     bm_diag *ds = calloc(r->nmsgs, sizeof *ds);

@@ -595,6 +595,23 @@ json_t *js_api_person_encode(const store_api_person *p, const store_api_hit *hit
     rc |= json_object_set_new(o, "debarkation", str_or_null(p->debarkation));
     rc |= json_object_set_new(o, "traveller_key", str_or_null(p->traveller_key));
     rc |= json_object_set_new(o, "board", json_string(p->board));
+    char text[64];
+    if (strcmp(p->board, "insufficient") == 0) {
+      /* What was missing, as the carrier was told (cusres_decide_text). */
+      const char *miss[3] = {p->surname[0] ? NULL : "SURNAME",
+                             p->birth_date[0] ? NULL : "BIRTH DATE",
+                             p->doc_number[0] ? NULL : "DOCUMENT NUMBER"};
+      size_t w = (size_t)snprintf(text, sizeof text, "INSUFFICIENT DATA");
+      for (int i = 0, first = 1; i < 3; i++) {
+        if (miss[i] == NULL) continue;
+        w += (size_t)snprintf(text + w, sizeof text - w, "%s%s", first ? ": " : ", ", miss[i]);
+        first = 0;
+      }
+    } else {
+      snprintf(text, sizeof text, "%s",
+               strcmp(p->board, "no_board") == 0 ? "NO BOARD" : "OK TO BOARD");
+    }
+    rc |= json_object_set_new(o, "board_text", json_string(text));
     rc |= json_object_set_new(o, "max_score", json_real((double)p->max_score_permille / 1000.0));
     rc |= json_object_set_new(o, "screened", time_or_null(p->screened_ms));
     rc |= json_object_set_new(o, "hits", hs);
@@ -642,7 +659,6 @@ json_t *js_api_ingest_encode(const app_api_ingest *r) {
       insufficient += strcmp(p->person.board, "insufficient") == 0;
       json_t *pj = js_api_person_encode(&p->person, p->hits, p->nhits);
       if (pj != NULL) {
-        rc |= json_object_set_new(pj, "board_text", json_string(p->board_text));
         rc |= json_object_set_new(pj, "message_ref", str_or_null(m->msg->message_ref));
         rc |= json_object_set_new(pj, "segment", json_integer(p->parsed->segment));
       }

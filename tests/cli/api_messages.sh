@@ -110,26 +110,43 @@ check "WCO flight YY123 arrived 2020-05-07" "YY 123 2020-05-07T13:22" "$(jq -r '
 check "posting audited" 200 "$(req GET "/api/v1/audit?action=api_message.create" -H "Authorization: Bearer $DPO")"
 check "by the carrier" api-client "$(jq -r '[.events[].actor] | unique | join(" ")' "$TMP/b")"
 
-# 6. Bad input: what is wrong and where; nothing half-stored.
+# 6. Interactive API: the carrier's system asks for the CUSRES (board / no board per person).
+req POST /api/v1/api-messages -H "Authorization: Bearer $CAR" -H 'Content-Type: application/edifact' \
+  -H 'Accept: application/edifact' --data-binary "@$TMP/bmis.db.paxlst.edi" -D "$TMP/h" >"$TMP/status"
+check "CUSRES answer" 201 "$(cat "$TMP/status")"
+has "as EDIFACT" "$TMP/h" "Content-Type: application/edifact"
+tr "'" '\n' <"$TMP/b" >"$TMP/cusres"
+has "a CUSRES" "$TMP/cusres" "^UNH+[0-9]*+CUSRES:D:05B:UN:IATA"
+check "one answer per person" 150 "$(grep -c '^ERP+2' "$TMP/cusres")"
+check "two no-board" 2 "$(grep -c '^ERC+1Z' "$TMP/cusres")"
+check "one insufficient" 1 "$(grep -c '^ERC+2Z' "$TMP/cusres")"
+check "the rest board" 147 "$(grep -c '^ERC+0Z' "$TMP/cusres")"
+has "references echoed" "$TMP/cusres" "^RFF+ABO:UX000003"
+printf "UNB+UNOA:4+XX+YY+251001:1200+1'UNH+R1+CUSRES:D:05B:UN:IATA'BGM+962'UNT+3+R1'UNZ+1+1'" >"$TMP/cusres.edi"
+check "a request that is no PAXLST: acknowledgement" 422 "$(post_edi "$CAR" "$TMP/cusres.edi" -H 'Accept: application/edifact')"
+tr "'" '\n' <"$TMP/b" >"$TMP/ack"
+has "BGM 312" "$TMP/ack" "^BGM+312"
+has "ERC 118" "$TMP/ack" "^ERC+118"
+
+# 7. Bad input: what is wrong and where; nothing half-stored.
 check "JSON is not EDIFACT" 415 "$(req POST /api/v1/api-messages -H "Authorization: Bearer $CAR" -H 'Content-Type: application/json' --data-binary '{"a":1}')"
 check "empty body" 400 "$(req POST /api/v1/api-messages -H "Authorization: Bearer $CAR" -H 'Content-Type: application/edifact' --data-binary '')"
 printf 'hello world' >"$TMP/hello.edi"
 check "no EDIFACT at all" 422 "$(post_edi "$CAR" "$TMP/hello.edi")"
 has "says what it wanted" "$TMP/b" "no UN/EDIFACT message"
-printf "UNB+UNOA:4+XX+YY+251001:1200+1'UNH+R1+CUSRES:D:05B:UN:IATA'BGM+962'UNT+3+R1'UNZ+1+1'" >"$TMP/cusres.edi"
 check "a CUSRES is not a passenger list" 422 "$(post_edi "$CAR" "$TMP/cusres.edi")"
 check "named with its segment" "UNH 2" "$(jq -r '.errors[0] | "\(.field) \(.line)"' "$TMP/b")"
 has "and why" "$TMP/b" "not a PAXLST message"
 head -c $((8 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'A' >"$TMP/big.edi"
 check "over 8 MiB" 413 "$(post_edi "$CAR" "$TMP/big.edi")"
 
-# 7. Permissions: carriers post but do not read; officers and the DPO do not post.
+# 8. Permissions: carriers post but do not read; officers and the DPO do not post.
 check "officer may not post API" 403 "$(post_edi "$OFF" "$EDI/minelytics/text_001_wco_sample_paxlst.txt")"
 check "carrier may not read flights" 403 "$(req GET /api/v1/flights -H "Authorization: Bearer $CAR")"
 check "DPO may not read flights" 403 "$(req GET "/api/v1/flights/$FID" -H "Authorization: Bearer $DPO")"
 check "officer reads flights" 200 "$(req GET "/api/v1/flights/$FID" -H "Authorization: Bearer $OFF")"
 
-# 8. Retention: the WCO flight arrived in 2020, 24 h have long passed: the job (every second)
+# 9. Retention: the WCO flight arrived in 2020, 24 h have long passed: the job (every second)
 #    deletes it and audits what it did; the demo flight stays.
 for _ in $(seq 1 50); do
   [ "$(req GET "/api/v1/flights/$WCO" -H "Authorization: Bearer $ANA")" = 404 ] && break

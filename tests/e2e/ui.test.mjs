@@ -54,6 +54,55 @@ async function scan(p, mrz) {
 // The API as the signed-in page sees it (same cookie), for checks behind the UI.
 const apiGet = (p, path) => p.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, body: await r.json().catch(() => null) }; }, path);
 
+// Advance passenger information: a carrier (api-client, Bearer token) posts a PAXLST written here,
+// so the flight tests know what they assert. Flight ZZ4711 arrives an hour from now (local time,
+// as EDIFACT times are), so it is listed by default. On board: a clean passenger, the try set's
+// national-alert traveller, a namesake of that traveller (same name and birth date, another
+// passport: the hit the supervisor marks false without touching the real one) and the holder of
+// the lost/stolen document. Posted once, by the first test that needs it.
+const FLIGHT = 'ZZ4711';
+let posted = null;
+const mrzParts = (t) => { const l = t.mrz.split('\n'); return { state: l[0].slice(2, 5), nat: l[1].slice(10, 13), sex: l[1][20] }; };
+function paxlst() {
+  const pad = (n) => String(n).padStart(2, '0');
+  const edi = (d) => `${pad(d.getFullYear() % 100)}${pad(d.getMonth() + 1)}${pad(d.getDate())}${pad(d.getHours())}${pad(d.getMinutes())}`;
+  const now = Date.now();
+  const dep = edi(new Date(now - 3 * 3600e3));
+  const arr = edi(new Date(now + 3600e3));
+  const person = (p) => [`NAD+FL+++${p.surname}:${p.given}`, `ATT+2++${p.sex}`, `DTM+329:${p.birth.replace(/-/g, '').slice(2)}`,
+    `NAT+2+${p.nat}`, 'LOC+178+FRA', 'LOC+179+XYZ', 'RFF+AVF:E2EPNR', `RFF+SEA:${p.seat}`, `DOC+P:110:111+${p.doc}`, 'DTM+36:310101', `LOC+91+${p.state}`];
+  const fromTry = (t, seat) => ({ surname: t.surname, given: t.given_names, birth: t.birth_date, doc: t.document_number, seat, ...mrzParts(t) });
+  const na = fromTry(doc('national-alert'), '12C');
+  const persons = [
+    { surname: 'WEISSLINGER', given: 'KLARA', sex: 'F', birth: '1988-04-12', nat: 'DEU', state: 'DEU', doc: 'C4F9K2L71', seat: '3A' },
+    na,
+    { ...na, doc: 'U90817263', seat: '31F' },
+    fromTry(doc('lost-stolen-document'), '7A'),
+  ];
+  const segs = ['UNH+E2E1+PAXLST:D:05B:UN:IATA+ZZ4711E2E+01:F', 'BGM+745', 'NAD+MS+++OPENBMIS E2E', `TDT+20+${FLIGHT}+++ZZ`,
+    'LOC+125+FRA', `DTM+189:${dep}:201`, 'LOC+87+XYZ', `DTM+232:${arr}:201`, ...persons.flatMap(person), `CNT+42:${persons.length}`];
+  segs.push(`UNT+${segs.length + 1}+E2E1`);
+  return { text: `UNA:+.? 'UNB+UNOA:4+ZZAIR+BMISGOV+${dep.slice(0, 6)}:${dep.slice(6)}+E2E1'${segs.join("'")}'UNZ+1+E2E1'`, na, namesake: persons[2] };
+}
+async function apiToken(role) {
+  const [username, password] = role === 'api-client' ? ['api-client', 'api-client-demo-2026'] : USERS[role];
+  const r = await fetch(`${URL}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password, kind: 'api' }) });
+  expect(r.status === 201 || r.status === 200, `API sign-in of ${username}: ${r.status}`);
+  return (await r.json()).token;
+}
+async function postFlight() {
+  if (posted) return posted;
+  const m = paxlst();
+  const token = await apiToken('api-client');
+  const r = await fetch(`${URL}/api/v1/api-messages`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/edifact' }, body: m.text });
+  const body = await r.json();
+  eq(r.status, 201, `PAXLST posted: ${JSON.stringify(body).slice(0, 300)}`);
+  eq(body.summary.persons, 4, 'persons on the list');
+  eq(body.summary.with_hits, 3, `persons with hits (${body.persons.map((p) => `${p.surname} ${p.hits.length}`).join(', ')})`);
+  posted = { ...m, id: body.messages[0].flight.id, persons: body.persons };
+  return posted;
+}
+
 test('sign-in: wrong password is refused with a clear message', async () => {
   const p = await page();
   await p.goto(URL + '/');
@@ -70,11 +119,11 @@ test('sign-in: wrong password is refused with a clear message', async () => {
 
 test('sign-in as each role shows the screens its permissions allow', async () => {
   const want = {
-    officer: { has: ['Inspection', 'Travellers'], not: ['Second line', 'Audit log', 'Watchlists', 'Users & BCPs', 'Dashboard'] },
-    supervisor: { has: ['Inspection', 'Second line', 'Watchlists', 'Dashboard'], not: ['Audit log', 'Users & BCPs'] },
-    analyst: { has: ['Travellers', 'Dashboard'], not: ['Inspection', 'Second line', 'Audit log'] },
-    administrator: { has: ['Watchlists', 'Users & BCPs', 'Audit log', 'Dashboard'], not: ['Inspection', 'Travellers'] },
-    dpo: { has: ['Audit log', 'Travellers', 'Dashboard'], not: ['Inspection', 'Watchlists', 'Users & BCPs'] },
+    officer: { has: ['Inspection', 'Travellers', 'Flights'], not: ['Second line', 'Audit log', 'Watchlists', 'Users & BCPs', 'Dashboard'] },
+    supervisor: { has: ['Inspection', 'Second line', 'Watchlists', 'Dashboard', 'Flights'], not: ['Audit log', 'Users & BCPs'] },
+    analyst: { has: ['Travellers', 'Dashboard', 'Flights'], not: ['Inspection', 'Second line', 'Audit log'] },
+    administrator: { has: ['Watchlists', 'Users & BCPs', 'Audit log', 'Dashboard'], not: ['Inspection', 'Travellers', 'Flights'] },
+    dpo: { has: ['Audit log', 'Travellers', 'Dashboard'], not: ['Inspection', 'Watchlists', 'Users & BCPs', 'Flights'] },
   };
   let p;
   for (const [role, w] of Object.entries(want)) {
@@ -91,6 +140,98 @@ test('sign-in as each role shows the screens its permissions allow', async () =>
   await p.click('text=Sign out');
   await p.waitForSelector('#username');
   eq((await apiGet(p, '/api/v1/me')).status, 401, 'me after sign-out');
+  return p;
+});
+
+test('flights: the analyst sees a carrier\'s passenger list, hits first', async () => {
+  const f = await postFlight();
+  const p = await page();
+  await signIn(p, 'analyst');
+  await p.click('#nav a:text-is("Flights")');
+  const row = p.locator('#f-list tbody tr', { hasText: FLIGHT });
+  await row.waitFor();
+  expect(await row.evaluate((tr) => tr.classList.contains('row-hit')), 'a flight with hits is marked');
+  const cells = await row.locator('td').allTextContents();
+  expect(cells[0].includes('HITS') && cells[1] === 'FRA → XYZ', `flight and route: ${cells}`);
+  eq(cells[4], '4', 'persons');
+  eq(cells[5], '3', 'persons with hits');
+  await shot(p, 'flights');
+  await row.click();
+  await p.waitForSelector('#fl-hits .person-card');
+  expect((await p.textContent('#fl-title')).includes(FLIGHT), 'flight view title');
+  expect((await p.textContent('#fl-parts')).includes('complete: 1 part'), 'parts complete');
+  expect((await p.textContent('#fl-retention')).startsWith('deleted after 20'), 'retention date');
+  // Hits first: three cards, then the clean passenger in the table below.
+  const cards = await p.locator('#fl-hits .person-card').allTextContents();
+  eq(cards.length, 3, 'persons with hits');
+  const na = doc('national-alert');
+  const ls = doc('lost-stolen-document');
+  const card = (d) => cards.find((c) => c.includes(d)) || '';
+  expect(card(na.document_number).includes('national') && card(na.document_number).includes(na.entry_id), `national-alert card: ${card(na.document_number)}`);
+  expect(card(ls.document_number).includes(ls.entry_id) && card(ls.document_number).includes('MATCHES the listed document'), `lost/stolen card: ${card(ls.document_number)}`);
+  const order = await p.$$eval('#fl-persons .person-card, #fl-others tbody tr', (els) => els.map((e) => e.textContent));
+  expect(order.length === 4 && order[3].includes('WEISSLINGER') && order[3].includes('OK TO BOARD'), `hits first, the clean passenger last: ${order.map((t) => t.slice(0, 40))}`);
+  eq(await p.locator('#fl-hits .mark-false').count(), 0, 'no disposition buttons for an analyst');
+  await shot(p, 'flight');
+  // The filter (document number) and "only persons with hits".
+  await p.fill('#fl-filter', na.document_number);
+  await p.waitForFunction(() => document.querySelectorAll('#fl-hits .person-card').length === 1);
+  expect((await p.textContent('#fl-hits')).includes(na.entry_id), 'filtered to the traveller');
+  await p.fill('#fl-filter', '');
+  await p.check('#fl-only-hits');
+  await p.waitForFunction(() => !document.querySelector('#fl-others'));
+  eq(await p.locator('#fl-hits .person-card').count(), 3, 'only persons with hits');
+  expect(f.id > 0, 'flight id');
+  return p;
+});
+
+test('flights: the officer\'s inspection shows the pre-screening before arrival', async () => {
+  await postFlight();
+  const p = await page();
+  await signIn(p, 'officer');
+  await scan(p, doc('national-alert').mrz);
+  await p.waitForSelector('.alert-panel');
+  const pre = await p.textContent('#prescreened');
+  expect(pre.includes('Pre-screened before arrival') && pre.includes(`flight ${FLIGHT} FRA → XYZ`) && pre.includes('seat 12C') &&
+    pre.includes('NO BOARD') && /\b[1-9]\d* hits?\b/.test(pre), `pre-screened panel: ${pre}`);
+  await shot(p, 'inspection-prescreened');
+  await p.keyboard.press('Escape');
+  // A document typed by hand that no carrier sent: no panel at all.
+  await p.keyboard.press('F2');
+  await p.fill('#m-surname', 'PRAZAK');
+  await p.fill('#m-given', 'TOMAS');
+  await p.fill('#m-birth', '1984-03-05');
+  await p.fill('#m-nat', 'CZE');
+  await p.fill('#m-number', '40000077');
+  await p.fill('#m-state', 'CZE');
+  await p.press('#m-state', 'Enter');
+  await p.waitForSelector('#result .who-line');
+  eq(await p.locator('#prescreened').count(), 0, 'no panel for a traveller on no passenger list');
+  return p;
+});
+
+test('flights: the supervisor marks a flight hit a false hit (reason required)', async () => {
+  const f = await postFlight();
+  const p = await page();
+  await signIn(p, 'supervisor');
+  await p.goto(`${URL}/#/flights/${f.id}`);
+  const namesake = p.locator('#fl-hits .person-card', { hasText: f.namesake.doc });
+  await namesake.locator('.mark-false').first().click();
+  await p.waitForSelector('#fl-disposition-form');
+  await p.click('#fl-disposition-form button[type=submit]');
+  await p.waitForSelector('#fl-disposition-form .problem');
+  expect((await p.textContent('#fl-disposition-form .problem')).includes('reason is required'), 'reason required');
+  await p.fill('#fl-disposition-reason', 'namesake: another passport, verified with the issuing state');
+  await p.click('#fl-disposition-form button[type=submit]');
+  await p.waitForSelector('#fl-done .notice');
+  expect((await p.textContent('#fl-done')).includes('verified false hit'), await p.textContent('#fl-done'));
+  await namesake.locator('.disp.false_hit').waitFor();
+  // The disposition belongs to the namesake only: the listed traveller's hit still waits for one.
+  const real = p.locator('#fl-hits .person-card', { hasText: doc('national-alert').document_number });
+  eq(await real.locator('.mark-false').count(), 1, 'the real traveller\'s hit is untouched');
+  const api = await apiGet(p, `/api/v1/flights/${f.id}`);
+  const hit = api.body.person_list.find((x) => x.document_number === f.namesake.doc).hits[0];
+  eq(hit.disposition, 'false_hit', 'disposition stored');
   return p;
 });
 

@@ -1,6 +1,8 @@
-// app.js - start-up, session, menu and the hash router (#/inspect, #/second-line, ...).
+// app.js - start-up, session, menu and the hash router (#/inspect, #/second-line, #/flights/12, ...).
 // Each screen module exports render(view, ctx) and may return a cleanup function (to drop key
-// handlers when leaving the screen). ctx: {me, bcps, refusalCodes, can(permission), go(route)}.
+// handlers when leaving the screen). ctx: {me, bcps, refusalCodes, can(permission), go(route),
+// args (the address's parts after the screen: ['12'] for #/flights/12), query (URLSearchParams of
+// #/screen?a=b)}.
 import { h, replace } from './dom.js';
 import { api, get, setCsrf, setUnauthenticatedHandler, problemView } from './api.js';
 import * as inspect from './inspect.js';
@@ -10,6 +12,7 @@ import * as watchlists from './watchlists.js';
 import * as admin from './admin.js';
 import * as audit from './audit.js';
 import * as dashboard from './dashboard.js';
+import * as flights from './flights.js';
 
 // Menu order; a role sees the screens its permissions allow (GET /api/v1/me).
 const ROUTES = [
@@ -20,6 +23,7 @@ const ROUTES = [
   { path: 'admin', label: 'Users & BCPs', key: '5', mod: admin, allow: (c) => c('user.admin') },
   { path: 'audit', label: 'Audit log', key: '6', mod: audit, allow: (c) => c('audit.read') || c('audit.verify') },
   { path: 'dashboard', label: 'Dashboard', key: '7', mod: dashboard, allow: (c) => c('stats.read') },
+  { path: 'flights', label: 'Flights', key: '8', mod: flights, allow: (c) => c('flight.read') },
 ];
 
 const view = document.getElementById('view');
@@ -47,7 +51,7 @@ async function start() {
 
 async function enter(me) {
   setCsrf(me.csrf_token);
-  ctx = { me, bcps: [], refusalCodes: [], can, go };
+  ctx = { me, bcps: [], refusalCodes: [], can, go, args: [], query: new URLSearchParams() };
   // Reference data most screens need; a role without the permission simply gets none.
   const [bcps, codes] = await Promise.allSettled([get('/api/v1/bcps'), get('/api/v1/refusal-codes')]);
   if (bcps.status === 'fulfilled') ctx.bcps = bcps.value.bcps || [];
@@ -69,7 +73,10 @@ function go(path) { location.hash = `#/${path}`; }
 
 function route() {
   if (!ctx) return;
-  const path = (location.hash.replace(/^#\/?/, '').split('?')[0]) || '';
+  const [where, query] = location.hash.replace(/^#\/?/, '').split('?');
+  const [path, ...args] = (where || '').split('/');
+  ctx.args = args.filter(Boolean);
+  ctx.query = new URLSearchParams(query || '');
   const rs = allowed();
   const r = ROUTES.find((x) => x.path === path);
   if (cleanup) { try { cleanup(); } catch { /* a screen's cleanup never blocks navigation */ } cleanup = null; }
@@ -95,7 +102,7 @@ function route() {
   else if (c && typeof c.then === 'function') c.then((f) => { if (typeof f === 'function') cleanup = f; }).catch((e) => view.append(problemView(e)));
 }
 
-// Alt+1..7 switch screens from anywhere.
+// Alt+1..8 switch screens from anywhere.
 document.addEventListener('keydown', (e) => {
   if (!ctx || !e.altKey || e.ctrlKey || e.metaKey) return;
   const r = allowed().find((x) => x.key === e.key);

@@ -6,6 +6,7 @@
 import { h, replace, table, fields, fmtTime, pct } from './dom.js';
 import { api, problemView } from './api.js';
 import { mrzLines, mrzComplete, mrzProgress } from './mrz.js';
+import { flightName, flightRoute, boardBadge } from './flights.js';
 
 const CHECK_OF = { document_number: 'document_number', birth_date: 'birth_date', expiry_date: 'expiry_date', optional_data: 'optional_data' };
 
@@ -98,6 +99,7 @@ export function render(view, ctx) {
     const t = r.traveller;
     replace(result,
       hits.length ? alertPanel(hits) : h('div', { class: 'clear-panel', role: 'status' }, 'No watchlist hit'),
+      r.prescreened ? prescreenPanel(r.prescreened, ctx) : null,
       h('div', { class: 'who-line' },
         h('span', { class: 'name' }, `${t.surname}, ${t.given_names || ''}`),
         h('span', {}, `${t.nationality || '—'} · born ${t.birth_date || '—'} · ${t.sex || '—'}`),
@@ -270,6 +272,22 @@ function alertPanel(hits) {
           ['Name score', x.name_score != null ? pct(x.name_score) : '—'],
         ]),
         h('div', {}, h('h3', {}, 'Why'), h('ul', { class: 'reasons' }, (x.reasons || []).map((t) => h('li', {}, t))))))));
+}
+
+// The traveller was on a flight's passenger list (advance passenger information) arriving within
+// two days: the flight and what screening before arrival decided. Shown only when there is one.
+function prescreenPanel(pre, ctx) {
+  const f = pre.flight || {};
+  const n = pre.hits || 0;
+  const flagged = n > 0 || pre.board !== 'board';
+  return h('section', { id: 'prescreened', class: `prescreen-panel${flagged ? ' flagged' : ''}`, role: 'status', 'aria-label': 'Pre-screened before arrival' },
+    h('strong', {}, 'Pre-screened before arrival: '),
+    `flight ${flightName(f)} ${flightRoute(f)}, arriving ${fmtTime(f.arrival_time)}`,
+    f.status === 'cancelled' ? ' (flight cancelled)' : '',
+    pre.seat ? `, seat ${pre.seat}` : '', `, screened at ${fmtTime(pre.screened)} · board decision `, boardBadge(pre.board),
+    ` · ${n} hit${n === 1 ? '' : 's'}${n ? ` (best ${pct(pre.max_score)})` : ''}`,
+    ctx.can('flight.read') && f.id != null
+      ? [' · ', h('a', { href: `#/flights/${f.id}`, target: '_blank', rel: 'noopener' }, 'open the flight')] : null);
 }
 
 function documentView(r) {
