@@ -19,9 +19,10 @@ let listQuery = ''; // the list's date range, kept for "All flights" (dates only
 
 export const flightName = (f) => `${f.carrier || ''}${f.number || ''}` || `flight ${f.id}`;
 export const flightRoute = (f) => `${f.departure_airport || '?'} → ${f.arrival_airport || '?'}`;
-export function boardBadge(board) {
+// text: the server's board_text ("INSUFFICIENT DATA: BIRTH DATE"), when known.
+export function boardBadge(board, text) {
   const [label, cls] = BOARD[board] || [board || '—', 'insufficient'];
-  return h('span', { class: `board ${cls}` }, label);
+  return h('span', { class: `board ${cls}` }, text || label);
 }
 
 export function render(view, ctx) {
@@ -160,7 +161,7 @@ function flightView(view, ctx, id) {
         hit.length ? hit.map(personCard) : h('p', { class: 'muted empty' }, q ? 'No person with hits matches.' : 'No person on this flight has a hit.')),
       onlyHits.checked ? null : h('section', { class: 'card', id: 'fl-others' }, h('h2', {}, `Other persons (${rest.length})`),
         table([
-          { label: 'Board', get: (p) => boardBadge(p.board) },
+          { label: 'Board', get: (p) => boardBadge(p.board, p.board_text) },
           { label: 'Name', get: (p) => personName(p) },
           { label: 'Role', get: (p) => (p.role || '—').replace(/_/g, ' ') },
           { label: 'Born', get: (p) => p.birth_date || '—' },
@@ -175,7 +176,7 @@ function flightView(view, ctx, id) {
     const slot = h('div', { class: 'disposition-slot' });
     return h('article', { class: `person-card board-${p.board}`, dataset: { person: String(p.id) } },
       h('div', { class: 'person-head' },
-        boardBadge(p.board),
+        boardBadge(p.board, p.board_text),
         h('span', { class: 'name' }, personName(p)),
         p.role && p.role !== 'passenger' ? h('span', { class: 'badge' }, p.role.replace(/_/g, ' ')) : null,
         h('span', {}, `born ${p.birth_date || '—'} · ${p.sex || '—'} · ${p.nationality || '—'}`),
