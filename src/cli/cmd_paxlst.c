@@ -66,7 +66,18 @@ void cmd_paxlst_help(FILE *out) {
       "         --time T                UNB date and time, UTC (default: now)\n"
       "         --compact               no newline between segments (one line each)\n"
       "       Exit status: 0 every person may board, 1 any no-board, insufficient data or\n"
-      "       acknowledgement, 2 usage or I/O error.\n");
+      "       acknowledgement, 2 usage or I/O error.\n"
+      "\n"
+      "Usage: bmis paxlst assemble [--strict] [FILE...]\n"
+      "\n"
+      "assemble Group the messages of all FILEs into flights (a split list's parts share the\n"
+      "       UNB sender and UNH common access reference; UNH S010 numbers them, C first, F\n"
+      "       final) and print one JSON object per flight: {\"sender\",\"common_access_ref\",\n"
+      "       \"parts\":[{\"part\",\"message_ref\",\"last_part\",\"persons\",\"segment\"}],\n"
+      "       \"last_part\",\"complete\",\"persons\",\"errors\"} with gaps, duplicates (the\n"
+      "       later part replaces the earlier), a missing final part and parts after it in\n"
+      "       errors. Exit status: 0 every flight complete, 1 a flight incomplete or a parse\n"
+      "       error, 2 usage or I/O error.\n");
 }
 
 static int parse_iso_date(const char *s, bm_date *out) {
@@ -186,6 +197,123 @@ static int paxlst_parse_main(int argc, char **argv) {
     int s = parse_one(strcmp(argv[i], "-") == 0 ? NULL : argv[i], &opts);
     if (s > status) status = s;
   }
+  return status;
+}
+
+/* ---- assemble: the parts of split flights ---- */
+
+#define PAXLST_CLI_FILES_MAX 1000 /* files of one `paxlst assemble` */
+
+static json_t *set_encode(const paxlst_set *st) {
+  json_t *o = json_object(), *parts = json_array(), *errs = json_array();
+  int rc = o == NULL || parts == NULL || errs == NULL;
+  for (size_t i = 0; !rc && i < st->nparts; i++) {
+    const paxlst_msg *m = st->parts[i];
+    rc |= json_array_append_new(parts, json_pack("{s:i, s:s?, s:b, s:I, s:i}", "part", (int)m->part,
+                                                 "message_ref", m->message_ref, "last_part",
+                                                 m->last_part, "persons", (json_int_t)m->npersons,
+                                                 "segment", (int)m->first_segment));
+  }
+  for (size_t i = 0; !rc && i < st->ndiags; i++)
+    rc |= json_array_append_new(errs, js_edi_diag_encode(&st->diags[i]));
+  if (!rc) {
+    rc |= json_object_set_new(o, "sender", st->sender ? json_string(st->sender) : json_null());
+    rc |= json_object_set_new(o, "common_access_ref",
+                              st->common_access_ref ? json_string(st->common_access_ref)
+                                                    : json_null());
+    rc |= json_object_set_new(o, "parts", parts);
+    parts = NULL;
+    rc |= json_object_set_new(o, "last_part", json_integer(st->last_part));
+    rc |= json_object_set_new(o, "complete", json_boolean(st->complete));
+    rc |= json_object_set_new(o, "persons", json_integer((json_int_t)st->npersons));
+    rc |= json_object_set_new(o, "errors", errs);
+    errs = NULL;
+  }
+  json_decref(parts);
+  json_decref(errs);
+  if (rc) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* Read every file, group all their messages into flights, print one JSON object per flight. */
+static int paxlst_assemble_main(int argc, char **argv) {
+  paxlst_opts opts = {0};
+  int first_file = argc;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (cmd__is_help(a)) {
+      cmd_paxlst_help(stdout);
+      return CMD_EXIT_OK;
+    } else if (strcmp(a, "--strict") == 0) {
+      opts.flags |= EDI_OPT_STRICT;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "bmis paxlst assemble: unknown option '%s'\n", a);
+      return CMD_EXIT_USAGE;
+    } else {
+      first_file = i;
+      break;
+    }
+  }
+  size_t nfiles = first_file >= argc ? 1 : (size_t)(argc - first_file);
+  if (nfiles > PAXLST_CLI_FILES_MAX) {
+    fprintf(stderr, "bmis paxlst assemble: at most %d files\n", PAXLST_CLI_FILES_MAX);
+    return CMD_EXIT_USAGE;
+  }
+  paxlst_batch **batches = calloc(nfiles, sizeof *batches);
+  char **bufs = calloc(nfiles, sizeof *bufs);
+  const paxlst_msg **msgs = NULL;
+  size_t nmsgs = 0;
+  int status = CMD_EXIT_OK;
+  for (size_t f = 0; batches != NULL && bufs != NULL && f < nfiles; f++) {
+    const char *path = first_file >= argc ? NULL : argv[first_file + (int)f];
+    if (path != NULL && strcmp(path, "-") == 0) path = NULL;
+    int failed = 0;
+    if (read_batch(path, &opts, &batches[f], &bufs[f], &failed) != 0) {
+      status = CMD_EXIT_USAGE;
+      break;
+    }
+    if (failed) status = 1;
+    const paxlst_msg **grown = realloc(msgs, (nmsgs + batches[f]->nmsgs + 1) * sizeof *msgs);
+    if (grown == NULL) {
+      status = CMD_EXIT_USAGE;
+      break;
+    }
+    msgs = grown;
+    for (size_t i = 0; i < batches[f]->nmsgs; i++) msgs[nmsgs++] = &batches[f]->msgs[i];
+  }
+  paxlst_set *sets = NULL;
+  size_t nsets = 0;
+  bm_diag d = {0};
+  if (batches == NULL || bufs == NULL) {
+    fprintf(stderr, "bmis paxlst assemble: out of memory\n");
+    status = CMD_EXIT_USAGE;
+  } else if (status != CMD_EXIT_USAGE && paxlst_assemble(msgs, nmsgs, &sets, &nsets, &d) != BM_OK) {
+    fprintf(stderr, "bmis paxlst assemble: %s\n", d.message);
+    status = CMD_EXIT_USAGE;
+  }
+  for (size_t i = 0; status != CMD_EXIT_USAGE && i < nsets; i++) {
+    json_t *o = set_encode(&sets[i]);
+    char *txt =
+        o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+    json_decref(o);
+    if (txt == NULL || puts(txt) == EOF) {
+      fprintf(stderr, "bmis paxlst assemble: writing output failed\n");
+      status = CMD_EXIT_USAGE;
+    }
+    free(txt);
+    if (!sets[i].complete || sets[i].ndiags > 0) status = status > 1 ? status : 1;
+  }
+  paxlst_sets_free(sets, nsets);
+  free(msgs);
+  for (size_t f = 0; batches != NULL && bufs != NULL && f < nfiles; f++) {
+    paxlst_batch_free(batches[f]);
+    free(bufs[f]);
+  }
+  free(batches);
+  free(bufs);
   return status;
 }
 
@@ -624,9 +752,10 @@ int cmd_paxlst(int argc, char **argv) {
   if (strcmp(argv[1], "parse") == 0) return paxlst_parse_main(argc - 1, argv + 1);
   if (strcmp(argv[1], "screen") == 0) return paxlst_screen_main(argc - 1, argv + 1);
   if (strcmp(argv[1], "respond") == 0) return paxlst_respond_main(argc - 1, argv + 1);
+  if (strcmp(argv[1], "assemble") == 0) return paxlst_assemble_main(argc - 1, argv + 1);
   fprintf(stderr,
-          "bmis paxlst: unknown subcommand '%s' (parse, screen or respond; see 'bmis help "
-          "paxlst')\n",
+          "bmis paxlst: unknown subcommand '%s' (parse, screen, respond or assemble; see 'bmis "
+          "help paxlst')\n",
           argv[1]);
   return CMD_EXIT_USAGE;
 }

@@ -11,6 +11,7 @@ trap 'rm -rf "$TMP"' EXIT
 fails=0; passes=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', want '$2'"; fi; }
 expect_status() { # name want got
   if [ "$2" = "$3" ]; then ok; else bad "$1: exit status $3, want $2"; fi
 }
@@ -99,6 +100,20 @@ expect_status "screen no hits" 0 $?
 grep -q '"hits":\[\]' "$TMP/out" && ok || bad "screen no hits: $(cat "$TMP/out")"
 "$BMIS" paxlst screen "$DATA/generated/utf8_unoy.edi" >/dev/null 2>&1
 expect_status "screen without --list" 2 $?
+
+# 7. assemble: split flights across files; a complete set, a first part alone, a last part alone.
+"$BMIS" paxlst assemble "$DATA/generated/split_parts.edi" >"$TMP/asm.jsonl" 2>"$TMP/err"
+expect_status "assemble complete" 0 $?
+check "three parts, complete" "1,2,3 3 true 5" "$(jq -r '"\([.parts[].part] | join(",")) \(.last_part) \(.complete) \(.persons)"' "$TMP/asm.jsonl")"
+"$BMIS" paxlst assemble "$DATA/generated/split_parts.edi" "$DATA/gtas/Test3.txt" "$DATA/gtas/airline2.edi" >"$TMP/asm.jsonl" 2>"$TMP/err"
+expect_status "assemble incomplete" 1 $?
+golden "assemble" "$D/assemble.jsonl" "$TMP/asm.jsonl"
+check "three flights" 3 "$(wc -l <"$TMP/asm.jsonl" | tr -d ' ')"
+check "a first part without its final part" "false no final part (F) received; highest part so far 1" \
+  "$(jq -r 'select(.common_access_ref == "ABC01") | "\(.complete) \(.errors[0].message)"' "$TMP/asm.jsonl")"
+check "nine parts missing before part 10" 9 "$(jq -r 'select(.common_access_ref == "AA346") | .errors | length' "$TMP/asm.jsonl")"
+"$BMIS" paxlst assemble --bogus </dev/null >/dev/null 2>&1
+expect_status "assemble unknown option" 2 $?
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
