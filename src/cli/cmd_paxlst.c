@@ -68,7 +68,7 @@ void cmd_paxlst_help(FILE *out) {
       "       Exit status: 0 every person may board, 1 any no-board, insufficient data or\n"
       "       acknowledgement, 2 usage or I/O error.\n"
       "\n"
-      "Usage: bmis paxlst assemble [--strict] [FILE...]\n"
+      "Usage: bmis paxlst assemble [--strict] [--today YYYY-MM-DD] [FILE...]\n"
       "\n"
       "assemble Group the messages of all FILEs into flights (a split list's parts share the\n"
       "       UNB sender and UNH common access reference; UNH S010 numbers them, C first, F\n"
@@ -167,30 +167,40 @@ static int parse_one(const char *path, const paxlst_opts *opts) {
   return status;
 }
 
-static int paxlst_parse_main(int argc, char **argv) {
-  paxlst_opts opts = {0};
-  int first_file = argc;
+/* The options of parse and assemble (--strict, --today) up to the first file: *first_file is
+ * its index (argc when none). Returns -1 to go on, or the exit status (help, usage error). */
+static int parse_opts(const char *cmd, int argc, char **argv, paxlst_opts *opts, int *first_file) {
+  memset(opts, 0, sizeof *opts);
+  *first_file = argc;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (cmd__is_help(a)) {
       cmd_paxlst_help(stdout);
       return CMD_EXIT_OK;
     } else if (strcmp(a, "--strict") == 0) {
-      opts.flags |= EDI_OPT_STRICT;
+      opts->flags |= EDI_OPT_STRICT;
     } else if (strcmp(a, "--today") == 0) {
-      if (i + 1 >= argc || parse_iso_date(argv[i + 1], &opts.today) != 0) {
-        fprintf(stderr, "bmis paxlst parse: --today needs a date YYYY-MM-DD\n");
+      if (i + 1 >= argc || parse_iso_date(argv[i + 1], &opts->today) != 0) {
+        fprintf(stderr, "bmis paxlst %s: --today needs a date YYYY-MM-DD\n", cmd);
         return CMD_EXIT_USAGE;
       }
       i++;
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "bmis paxlst parse: unknown option '%s'\n", a);
+      fprintf(stderr, "bmis paxlst %s: unknown option '%s'\n", cmd, a);
       return CMD_EXIT_USAGE;
     } else {
-      first_file = i;
+      *first_file = i;
       break;
     }
   }
+  return -1;
+}
+
+static int paxlst_parse_main(int argc, char **argv) {
+  paxlst_opts opts;
+  int first_file;
+  int rc = parse_opts("parse", argc, argv, &opts, &first_file);
+  if (rc >= 0) return rc;
   int status = CMD_EXIT_OK;
   if (first_file >= argc) return parse_one(NULL, &opts);
   for (int i = first_file; i < argc; i++) {
@@ -240,23 +250,10 @@ static json_t *set_encode(const paxlst_set *st) {
 
 /* Read every file, group all their messages into flights, print one JSON object per flight. */
 static int paxlst_assemble_main(int argc, char **argv) {
-  paxlst_opts opts = {0};
-  int first_file = argc;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (cmd__is_help(a)) {
-      cmd_paxlst_help(stdout);
-      return CMD_EXIT_OK;
-    } else if (strcmp(a, "--strict") == 0) {
-      opts.flags |= EDI_OPT_STRICT;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "bmis paxlst assemble: unknown option '%s'\n", a);
-      return CMD_EXIT_USAGE;
-    } else {
-      first_file = i;
-      break;
-    }
-  }
+  paxlst_opts opts;
+  int first_file;
+  int rc = parse_opts("assemble", argc, argv, &opts, &first_file);
+  if (rc >= 0) return rc;
   size_t nfiles = first_file >= argc ? 1 : (size_t)(argc - first_file);
   if (nfiles > PAXLST_CLI_FILES_MAX) {
     fprintf(stderr, "bmis paxlst assemble: at most %d files\n", PAXLST_CLI_FILES_MAX);
