@@ -18,7 +18,11 @@
 #              BENCH_SCREEN_PEER (travellers of the fuzzball peer, default 10),
 #              BENCH_STORE_THREADS (writer threads of store_bench, default 64),
 #              BENCH_SERVE_CROSSINGS (crossings stored for the load benchmark, default 10000000),
-#              BENCH_SERVE_RATE, BENCH_SERVE_SECONDS, ... (bench/serve_bench.sh lists them all).
+#              BENCH_SERVE_RATE, BENCH_SERVE_SECONDS, ... (bench/serve_bench.sh lists them all),
+#              BENCH_API_FLIGHTS, BENCH_API_ENTRIES (timed flights and list entries of api_bench,
+#                default 50 and 1000000),
+#              BENCH_SECTIONS (space-separated sections to run, e.g. BENCH_SECTIONS=edifact;
+#                default: every section listed in SECTIONS below).
 # Peers are npm packages pinned in bench/peers/<name>/package-lock.json and installed with `npm ci`
 # on first use; node and npm are needed only here, never for `make test`.
 set -u -o pipefail
@@ -373,7 +377,46 @@ section_serve() {
     "$(rate "$rows") rows/s (sqlite3 C API, one transaction); history read p99 ${hist:-?} us ($(key "$out" serve_history_plan))"
 }
 
-SECTIONS=(mrz edifact screen_eval screen store serve)
+# ---- API: a 500-passenger PAXLST flight parsed, screened against 1 M entries, stored durably ----
+# bench/api_bench.c; BENCH_API_FLIGHTS (timed flights, default 50) and BENCH_API_ENTRIES (list
+# entries, default 1000000) are read by the benchmark itself. Needs the shared data like screen.
+API_P99_TARGET=50
+
+section_api() {
+  local exe="$BUILD/api_bench" out="$WORK/api.out"
+  need_bench api_bench || return 0
+  if ! screen_data; then
+    echo "== API ingest: SKIPPED: no shared data at $BENCH_SCREEN_DATA (set BENCH_SCREEN_DATA)"
+    add_row "API flight ingest" "skipped" "" "" "no data at $BENCH_SCREEN_DATA"
+    return 0
+  fi
+  echo "== API ingest: 500-passenger PAXLST flights, parse + screen + durable store (api_bench)"
+  if ! TMPDIR="$WORK" "$exe" --data "$BENCH_SCREEN_DATA" | tee "$out"; then
+    fail "api_bench: verification failed (see above)"
+  fi
+  echo
+  local p50 p90 p99 mx
+  p50=$(key "$out" api_p50_ms)
+  p90=$(key "$out" api_p90_ms)
+  p99=$(key "$out" api_p99_ms)
+  mx=$(key "$out" api_max_ms)
+  add_row "API flight p99" "${p99:-n/a} ms" "" "" \
+    "<= $API_P99_TARGET ms: $(verdict at_most "$p99" "$API_P99_TARGET") (p50 ${p50:-?}, p90 ${p90:-?}, max ${mx:-?} ms; $(key "$out" api_flights) flights x 500 vs $(rate "$(key "$out" api_entries)") entries)"
+  add_row "API screen, mean" "$(key "$out" api_screen_ms) ms" "" "" \
+    "+ parse $(key "$out" api_parse_ms) + store $(key "$out" api_store_ms) ms per flight; $(rate "$(key "$out" api_persons_per_s)") persons/s; planted recall $(key "$out" api_recall), passports $(key "$out" api_docs_found)"
+}
+
+SECTIONS=(mrz edifact screen_eval screen store serve api)
+if [ -n "${BENCH_SECTIONS:-}" ]; then
+  read -r -a WANTED <<<"$BENCH_SECTIONS"
+  for s in "${WANTED[@]}"; do
+    if ! declare -F "section_$s" >/dev/null; then
+      echo "run.sh: unknown section '$s' in BENCH_SECTIONS (known: ${SECTIONS[*]})" >&2
+      exit 2
+    fi
+  done
+  SECTIONS=("${WANTED[@]}")
+fi
 
 for s in "${SECTIONS[@]}"; do
   "section_$s"

@@ -7,7 +7,8 @@
  * (Latin, Arabic, Cyrillic, Han, Hangul, kana, Indic...), or pair Wikidata name tokens with their
  * native spelling as an alias; they carry dates of birth (full, year, range or none),
  * nationalities, sex and passports. One entry in ten is a lost/stolen document only. Everything
- * comes from fixed seeds.
+ * comes from fixed seeds; the list's generator is bench/screen_gen.h (bench/api_bench.c uses it
+ * too).
  *
  * The travellers: yente synthetic persons (true negatives, each with a passport that is not listed)
  * and planted positives: exact copies of listed persons (real and synthetic; some with their listed
@@ -44,22 +45,19 @@
 #include "bmis/screen.h"
 #include "bmis/watchlist.h"
 #include "screen_common.h"
+#include "screen_gen.h"
 
 #define SB_ENTRIES_DEFAULT    1000000
-#define SB_ENTRIES_MAX        5000000 /* document numbers come from a bijection on 0..10^7-1 */
 #define SB_TRAVELLERS_DEFAULT 100000
 #define SB_MANIFEST_DEFAULT   500 /* a flight's passengers: one wl_screen_batch call */
 #define SB_BRUTE_DEFAULT      40
 #define SB_PEER_DEFAULT       10
 #define SB_DOCQ_DEFAULT       200000
 #define SB_PLANTED_PER_MILLE  10 /* planted positives per 1,000 travellers */
-#define SB_SEED               0x5CEE4B3E4C400001ull
 #define SB_THREADS_MAX        256
-#define SB_DOC_SPACE          10000000u /* document number bijection range */
-#define SB_BRUTE_LOW          0.20f     /* index threshold below the brute-force one (see below) */
+#define SB_BRUTE_LOW          0.20f /* index threshold below the brute-force one (see below) */
 #define SB_MISSES_SHOWN       5
 #define SB_BRUTE_TOP          10 /* brute-force hits per traveller in the top-10 recall */
-#define SB_ID_BYTES           320
 
 /* Targets of DESIGN.md section 6, printed beside the figures. */
 #define SB_TARGET_LOAD_S 10.0
@@ -81,233 +79,6 @@ static unsigned ncores(void) {
   return n > 0 ? (unsigned)n : 1;
 }
 
-/* ---- Inputs ---- */
-
-static const char *const wd_scripts[] = {"russian", "arabic", "chinese",
-                                         "hebrew",  "korean", "japanese"};
-#define WD_N BM_COUNTOF(wd_scripts)
-
-typedef struct wd_tokens {
-  char *buf;
-  const char **en, **native;
-  size_t n;
-} wd_tokens;
-
-static int wd_read(const char *data, const char *script, wd_tokens *w) {
-  char path[SC_PATH_BYTES_MAX], rel[128];
-  snprintf(rel, sizeof rel, "names/translit_wikidata_coling2018/wd_%s_20", script);
-  sc_path(path, data, rel);
-  memset(w, 0, sizeof *w);
-  w->buf = sc_read_file(path, NULL);
-  if (w->buf == NULL) return -1;
-  size_t cap = 1024;
-  w->en = sc_xmalloc(cap * sizeof *w->en);
-  w->native = sc_xmalloc(cap * sizeof *w->native);
-  for (char *line = w->buf; line && *line;) {
-    char *nl = strchr(line, '\n');
-    if (nl) *nl = '\0';
-    char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-    if (tab1 && tab2) {
-      *tab1 = *tab2 = '\0';
-      char *wp = tab1 + 1;
-      for (char *r = tab1 + 1; *r; r++)
-        if (*r != ' ') *wp++ = *r;
-      *wp = '\0';
-      if (w->n == cap) {
-        cap *= 2;
-        w->en = sc_xrealloc(w->en, cap * sizeof *w->en);
-        w->native = sc_xrealloc(w->native, cap * sizeof *w->native);
-      }
-      /* Wikidata tokens are lower case: capitalise like a name. */
-      line[0] = (char)toupper((unsigned char)line[0]);
-      w->en[w->n] = line;
-      w->native[w->n++] = tab1 + 1;
-    }
-    line = nl ? nl + 1 : NULL;
-  }
-  return 0;
-}
-
-/* Document numbers: two letters that no MRZ confusable folds (so the lane's normalisation can never
- * merge two of them) and seven digits from a bijection on 0..10^7-1, so numbers are distinct. */
-static const char doc_letters[] = "ACDEFHJKLMNPRTUVWXY";
-
-static void doc_number(uint32_t k, char out[10]) {
-  uint32_t digits = (uint32_t)(((uint64_t)k * 3141593u + 2718281u) % SB_DOC_SPACE);
-  uint64_t h = sc_fnv(SC_FNV_OFFSET, &k, sizeof k);
-  out[0] = doc_letters[h % (sizeof doc_letters - 1)];
-  out[1] = doc_letters[(h >> 16) % (sizeof doc_letters - 1)];
-  for (int d = 8; d >= 2; d--) {
-    out[d] = (char)('0' + digits % 10);
-    digits /= 10;
-  }
-  out[9] = '\0';
-}
-
-static const char *const doc_states[] = {"FRA", "DEU", "ITA", "ESP", "GBR", "USA", "TUR", "EGY",
-                                         "PAK", "IND", "CHN", "RUS", "NGA", "BRA", "MEX", "IRN"};
-
-/* ---- The synthetic list ---- */
-
-typedef struct gen {
-  const sc_people *people;
-  size_t *by_script[SC_SCRIPT__COUNT];
-  size_t nby[SC_SCRIPT__COUNT];
-  wd_tokens wd[WD_N];
-  const wl_list *real[2]; /* un, ofac */
-  const char *real_prefix[2];
-  size_t nreal, stride, entries;
-} gen;
-
-typedef struct syn {
-  bool real;
-  const wl_entry *entry; /* real: the listed entry */
-  int real_list;
-  bool document_only;
-  char names[3][SC_NAME_BYTES_MAX];
-  unsigned nnames;
-  wl_date dob;
-  const char *nationality;
-  char sex;
-  bool has_doc;
-  const char *doc_country;
-} syn;
-
-static const char *nonempty(const char *a, const char *b) {
-  return a && a[0] ? a : b;
-}
-
-/* A person of the template's script recombined from three synthetic travellers: a given name (same
- * sex where possible), sometimes a middle name, a family name. */
-static void gen_recombined(const gen *g, sc_rng *r, const sc_person *tpl, char *out, size_t cap) {
-  size_t ns = g->nby[tpl->script];
-  const size_t *rows = g->by_script[tpl->script];
-  const sc_person *a = tpl;
-  for (int tries = 0; tries < 4; tries++) {
-    const sc_person *c = &g->people->v[rows[sc_rng_below(r, (unsigned)ns)]];
-    a = c;
-    if (c->sex == tpl->sex) break;
-  }
-  const sc_person *b = &g->people->v[rows[sc_rng_below(r, (unsigned)ns)]];
-  const char *first = nonempty(a->first, a->name), *last = nonempty(b->last, b->name);
-  if (sc_rng_below(r, 10) < 3) {
-    const sc_person *c = &g->people->v[rows[sc_rng_below(r, (unsigned)ns)]];
-    const char *mid = nonempty(c->middle, c->first);
-    snprintf(out, cap, "%s %s %s", first, mid, last);
-  } else {
-    snprintf(out, cap, "%s %s", first, last);
-  }
-}
-
-/* Unknown (10%), a range of years (5%), a year (25%) or a full date (60%). */
-static void gen_dob(sc_rng *r, wl_date *d) {
-  unsigned u = sc_rng_below(r, 100);
-  memset(d, 0, sizeof *d);
-  if (u < 10) return;
-  d->year = d->year_to = (int16_t)(1935 + sc_rng_below(r, 71));
-  if (u < 15) {
-    d->year_to = (int16_t)(d->year + 1 + (int)sc_rng_below(r, 3));
-  } else if (u >= 40) {
-    d->month = (uint8_t)(1 + sc_rng_below(r, 12));
-    d->day = (uint8_t)(1 + sc_rng_below(r, (unsigned)sc_days_in_month(d->year, d->month)));
-  }
-}
-
-/* Entry i of the list, the same every time it is asked for (its own seed), so that planted
- * travellers can be made from entries without keeping the generated list in memory. */
-static void gen_entry(const gen *g, size_t i, syn *s) {
-  memset(s, 0, sizeof *s);
-  if (i % g->stride == 0 && i / g->stride < g->nreal) {
-    size_t k = i / g->stride;
-    size_t n0 = wl_list_count(g->real[0]);
-    s->real = true;
-    s->real_list = k < n0 ? 0 : 1;
-    s->entry = wl_list_entry(g->real[s->real_list], k < n0 ? k : k - n0);
-    return;
-  }
-  sc_rng r = sc_rng_seed(SB_SEED ^ ((uint64_t)i * 0x9E3779B97F4A7C15ull));
-  sc_rng_next(&r);
-  unsigned u = sc_rng_below(&r, 100);
-  if (u < 10) {
-    s->document_only = true;
-    s->has_doc = true;
-    s->doc_country = doc_states[sc_rng_below(&r, BM_COUNTOF(doc_states))];
-    return;
-  }
-  const sc_person *tpl = &g->people->v[sc_rng_below(&r, (unsigned)g->people->n)];
-  if (u < 28) { /* Wikidata tokens, with the native spelling as an alias half of the time */
-    const wd_tokens *w = &g->wd[sc_rng_below(&r, WD_N)];
-    size_t a = sc_rng_below(&r, (unsigned)w->n), b = sc_rng_below(&r, (unsigned)w->n);
-    snprintf(s->names[0], SC_NAME_BYTES_MAX, "%s %s", w->en[a], w->en[b]);
-    s->nnames = 1;
-    if (sc_rng_below(&r, 2))
-      snprintf(s->names[s->nnames++], SC_NAME_BYTES_MAX, "%s %s", w->native[a], w->native[b]);
-  } else {
-    gen_recombined(g, &r, tpl, s->names[0], SC_NAME_BYTES_MAX);
-    s->nnames = 1;
-  }
-  if (sc_rng_below(&r, 100) < 15) { /* an alias: another romanisation or another recombination */
-    char v[SC_NAME_BYTES_MAX * 2];
-    if (sc_variant(&r, SC_KIND_TRANSLIT, s->names[0], v, sizeof v) && strlen(v) < SC_NAME_BYTES_MAX)
-      sc_copy(s->names[s->nnames++], SC_NAME_BYTES_MAX, v);
-    else
-      gen_recombined(g, &r, tpl, s->names[s->nnames++], SC_NAME_BYTES_MAX);
-  }
-  gen_dob(&r, &s->dob);
-  s->nationality = tpl->nationality;
-  s->sex = tpl->sex;
-  if (sc_rng_below(&r, 2)) {
-    s->has_doc = true;
-    s->doc_country =
-        tpl->nationality ? tpl->nationality : doc_states[sc_rng_below(&r, BM_COUNTOF(doc_states))];
-  }
-}
-
-static void entry_id(const gen *g, size_t i, const syn *s, char *out, size_t cap) {
-  if (s->real)
-    snprintf(out, cap, "%s:%s", g->real_prefix[s->real_list], s->entry->id);
-  else
-    snprintf(out, cap, "%c-%07zu", s->document_only ? 'D' : 'S', i);
-}
-
-static void write_entry(FILE *fp, const gen *g, size_t i, const syn *s) {
-  char id[SB_ID_BYTES];
-  entry_id(g, i, s, id, sizeof id);
-  if (s->real) {
-    sc_json_entry(fp, id, s->entry, NULL);
-    return;
-  }
-  fputs("{\"id\":", fp);
-  sc_json_str(fp, id);
-  if (s->document_only) {
-    char num[10];
-    doc_number((uint32_t)i, num);
-    fprintf(fp,
-            ",\"kind\":\"document\",\"documents\":[{\"type\":\"P\",\"number\":\"%s\","
-            "\"country\":\"%s\"}],\"category\":\"lost-stolen\"}\n",
-            num, s->doc_country);
-    return;
-  }
-  fputs(",\"kind\":\"person\",\"names\":[", fp);
-  for (unsigned k = 0; k < s->nnames; k++) {
-    if (k) fputc(',', fp);
-    sc_json_str(fp, s->names[k]);
-  }
-  fputs("],\"birth_dates\":[", fp);
-  if (s->dob.year) sc_json_date(fp, &s->dob);
-  fputs("],\"nationalities\":[", fp);
-  if (s->nationality) fprintf(fp, "\"%s\"", s->nationality);
-  fputc(']', fp);
-  if (s->sex) fprintf(fp, ",\"sex\":\"%c\"", s->sex);
-  if (s->has_doc) {
-    char num[10];
-    doc_number((uint32_t)i, num);
-    fprintf(fp, ",\"documents\":[{\"type\":\"P\",\"number\":\"%s\",\"country\":\"%s\"}]", num,
-            s->doc_country);
-  }
-  fprintf(fp, ",\"category\":\"%s\"}\n", i % 3 ? "refuse-entry" : "alert");
-}
-
 /* ---- Travellers ---- */
 
 enum { T_NEGATIVE = 0, T_EXACT, T_EXACT_DOC, T_VARIANT };
@@ -317,7 +88,7 @@ typedef struct traveller {
   wl_query q;
   uint8_t kind;
   uint8_t variant_kind;
-  char expected[SB_ID_BYTES]; /* entry id that must be found; "" for negatives */
+  char expected[SG_ID_BYTES]; /* entry id that must be found; "" for negatives */
   char name[SC_NAME_BYTES_MAX];
   char doc[16];
   /* results of the batch pass */
@@ -404,7 +175,7 @@ static void make_planted(const gen *g, sc_rng *r, size_t k, traveller *t) {
 
 static size_t make_travellers(const gen *g, const sc_people *people, size_t n, traveller **out) {
   traveller *tv = sc_xcalloc(n, sizeof *tv);
-  sc_rng r = sc_rng_seed(SB_SEED ^ 0x7472617665ull);
+  sc_rng r = sc_rng_seed(SG_SEED ^ 0x7472617665ull);
   /* Negatives: a fixed shuffle of the yente rows. */
   size_t *perm = sc_xmalloc(people->n * sizeof *perm);
   for (size_t i = 0; i < people->n; i++) perm[i] = i;
@@ -663,13 +434,13 @@ static void confuse(sc_rng *r, char *num) {
 typedef struct docq {
   char num[16];
   const char *country;
-  char expected[SB_ID_BYTES]; /* "" when not listed */
+  char expected[SG_ID_BYTES]; /* "" when not listed */
 } docq;
 
 static void run_documents(const gen *g, const wl_index *ix, size_t nq, double *rate,
                           size_t *bad_out) {
   docq *dq = sc_xcalloc(nq, sizeof *dq);
-  sc_rng r = sc_rng_seed(SB_SEED ^ 0x646f63ull);
+  sc_rng r = sc_rng_seed(SG_SEED ^ 0x646f63ull);
   size_t listed = 0, confused = 0;
   for (size_t i = 0; i < nq; i++) {
     if (i % 2 == 0) {
@@ -688,7 +459,7 @@ static void run_documents(const gen *g, const wl_index *ix, size_t nq, double *r
       }
       listed++;
     } else {
-      doc_number((uint32_t)(g->entries + SB_DOC_SPACE / 2 + i % (SB_DOC_SPACE / 4)), dq[i].num);
+      doc_number((uint32_t)(g->entries + SG_DOC_SPACE / 2 + i % (SG_DOC_SPACE / 4)), dq[i].num);
       dq[i].country = doc_states[sc_rng_below(&r, BM_COUNTOF(doc_states))];
     }
   }
@@ -1080,7 +851,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(arg, "--keep-list") == 0) {
       keep = argv[++a];
     } else if (strcmp(arg, "--entries") == 0) {
-      ok = parse_size(argv[++a], 20000, SB_ENTRIES_MAX, &entries);
+      ok = parse_size(argv[++a], 20000, SG_ENTRIES_MAX, &entries);
     } else if (strcmp(arg, "--travellers") == 0) {
       ok = parse_size(argv[++a], 100, 10000000, &ntrav);
     } else if (strcmp(arg, "--threads") == 0) {
@@ -1110,52 +881,12 @@ int main(int argc, char **argv) {
   const float thr = WL_DEFAULT_THRESHOLD;
   printf("screen_bench: %zu-entry list, %zu travellers, %u threads (%u cores), threshold %.2f, "
          "seed 0x%" PRIx64 "\n",
-         entries, ntrav, nthreads, ncores(), (double)thr, (uint64_t)SB_SEED);
+         entries, ntrav, nthreads, ncores(), (double)thr, (uint64_t)SG_SEED);
 
   /* ---- Inputs (not timed) ---- */
-  char path[SC_PATH_BYTES_MAX];
   gen g;
-  memset(&g, 0, sizeof g);
   sc_people people;
-  memset(&people, 0, sizeof people);
-  static const char *const neg_files[2] = {"names/yente_screening_fixtures/negatives_global.csv",
-                                           "names/yente_screening_fixtures/negatives_us.csv"};
-  for (int f = 0; f < 2; f++) {
-    sc_path(path, data, neg_files[f]);
-    if (sc_people_load(&people, f, path) < 0) return 2;
-  }
-  g.people = &people;
-  for (size_t i = 0; i < people.n; i++) g.nby[people.v[i].script]++;
-  for (int s = 0; s < SC_SCRIPT__COUNT; s++) {
-    g.by_script[s] = sc_xmalloc((g.nby[s] ? g.nby[s] : 1) * sizeof(size_t));
-    g.nby[s] = 0;
-  }
-  for (size_t i = 0; i < people.n; i++) {
-    sc_script s = people.v[i].script;
-    g.by_script[s][g.nby[s]++] = i;
-  }
-  for (size_t s = 0; s < WD_N; s++)
-    if (wd_read(data, wd_scripts[s], &g.wd[s]) != 0) return 2;
-  static const char *const real_files[2] = {
-      "watchlists/un_consolidated_2026-02/UN_consolidated.xml",
-      "watchlists/ofac_sdn_2021-07/sdn.csv"};
-  static const char *const real_names[2] = {"un", "ofac"};
-  wl_list *real[2];
-  for (int f = 0; f < 2; f++) {
-    sc_path(path, data, real_files[f]);
-    bm_diag diag;
-    memset(&diag, 0, sizeof diag);
-    if (wl_list_load(path, real_names[f], WL_FORMAT_AUTO, &real[f], NULL, &diag) != BM_OK) {
-      fprintf(stderr, "screen_bench: cannot load %s: %s\n", path, diag.message);
-      return 2;
-    }
-    g.real[f] = real[f];
-    g.real_prefix[f] = real_names[f];
-  }
-  g.entries = entries;
-  g.nreal = wl_list_count(real[0]) + wl_list_count(real[1]);
-  g.stride = entries / g.nreal;
-  if (g.stride < 2) sc_die("--entries too small for the real lists");
+  if (gen_init(&g, &people, data, entries, false, "screen_bench") != 0) return 2;
 
   /* ---- The list file ---- */
   char tmp[] = "/tmp/openbmis-screen-bench-XXXXXX";
@@ -1168,28 +899,16 @@ int main(int argc, char **argv) {
     fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     list_path = tmp;
   }
-  if (fp == NULL) sc_die("cannot create the list file");
   double t0 = sc_now();
-  size_t kinds[3] = {0, 0, 0}, scripts[SC_SCRIPT__COUNT] = {0}, docs = 0, aliases = 0;
-  for (size_t i = 0; i < entries; i++) {
-    syn s;
-    gen_entry(&g, i, &s);
-    write_entry(fp, &g, i, &s);
-    kinds[s.real ? 0 : s.document_only ? 1 : 2]++;
-    docs += s.has_doc;
-    if (!s.real && !s.document_only) {
-      scripts[sc_script_of(s.names[0])]++;
-      aliases += s.nnames - 1;
-    }
-  }
-  long bytes = ftell(fp);
-  if (fclose(fp) != 0) sc_die("cannot write the list file");
+  gen_counts counts;
+  long bytes = gen_write_list(&g, fp, &counts);
   printf("  list file: %zu entries (%zu real UN/OFAC, %zu lost/stolen documents, %zu synthetic "
          "persons with %zu aliases and %zu passports), %.0f MB JSON Lines, written in %.1f s\n",
-         entries, kinds[0], kinds[1], kinds[2], aliases, docs, (double)bytes / 1e6, sc_now() - t0);
+         entries, counts.kinds[0], counts.kinds[1], counts.kinds[2], counts.aliases, counts.docs,
+         (double)bytes / 1e6, sc_now() - t0);
   printf("  synthetic persons by script:");
   for (int s = 0; s < SC_SCRIPT__COUNT; s++)
-    if (scripts[s]) printf(" %s %zu", sc_script_names[s], scripts[s]);
+    if (counts.scripts[s]) printf(" %s %zu", sc_script_names[s], counts.scripts[s]);
   printf("\n");
   double rss_before = sc_rss_mb();
 
@@ -1360,14 +1079,6 @@ int main(int argc, char **argv) {
   free(tv);
   wl_index_free(ix);
   wl_list_free(list);
-  wl_list_free(real[0]);
-  wl_list_free(real[1]);
-  for (int s = 0; s < SC_SCRIPT__COUNT; s++) free(g.by_script[s]);
-  for (size_t s = 0; s < WD_N; s++) {
-    free(g.wd[s].buf);
-    free(g.wd[s].en);
-    free(g.wd[s].native);
-  }
-  sc_people_free(&people);
+  gen_free(&g, &people);
   return g_failed ? 1 : 0;
 }

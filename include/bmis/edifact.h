@@ -114,6 +114,12 @@ typedef struct edi_segment {
   bm_slice elements[EDI_ELEMENTS_MAX]; /* escaped */
   edi_seps seps;                       /* in force for this segment */
   edi_charset charset;                 /* declared by the interchange */
+  /* Internal (set by edi_reader_next; 0 means "not known", so a zeroed segment is valid): bit
+   * e - 1 of edi__simple is set when element e holds no component, repetition or release
+   * character; edi__ascii when every data byte of the segment is printable ASCII (0x20-0x7E) and
+   * none is the release character, so its slices are their own text. */
+  unsigned long long edi__simple;
+  bool edi__ascii;
 } edi_segment;
 
 /* What the reader knows about the current interchange and message (escaped slices, empty when
@@ -153,6 +159,10 @@ typedef struct edi_reader {
   bm_slice group_ref;
   edi_interchange ic;
   edi_message msg;
+  /* Internal (edi_reader.c): the segment scanner's byte patterns for the current separators and
+   * character set, valid while edi__ready (cleared when either changes). */
+  bool edi__ready;
+  unsigned char edi__pat[10][16];
 } edi_reader;
 
 /* Prepare r to read buf[0..len). opts may be NULL (lenient, no callback). buf must outlive r and

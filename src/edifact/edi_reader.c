@@ -17,6 +17,10 @@
 
 #include "bmis/edifact.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 enum { ST_OUTSIDE = 0, ST_INTERCHANGE, ST_DONE };
 
 static const edi_seps DEFAULT_SEPS = {':', '+', '.', '?', 0, '\''};
@@ -94,6 +98,12 @@ bm_err edi_reader_init(edi_reader *r, const char *buf, size_t len, const edi_opt
   return BM_OK;
 }
 
+/* Every change of the separators goes through here: the scanner's patterns depend on them. */
+static void set_seps(edi_reader *r, edi_seps s) {
+  r->seps = s;
+  r->edi__ready = false;
+}
+
 const edi_interchange *edi_reader_interchange(const edi_reader *r) {
   return &r->ic;
 }
@@ -137,16 +147,20 @@ bm_slice edi_component(const edi_segment *seg, unsigned element, unsigned compon
   if (element == 0 || element > seg->nelements || component == 0 || component > EDI_COMPONENTS_MAX)
     return none;
   bm_slice el = seg->elements[element - 1];
+  /* An element the reader saw without separators or release characters is its one component. */
+  if ((seg->edi__simple >> (element - 1)) & 1) return component == 1 ? el : none;
+  const char rel = seg->seps.release, comp = seg->seps.component;
+  const char rep = seg->seps.repetition != 0 ? seg->seps.repetition : rel; /* rel: never reached */
   unsigned idx = 1;
   size_t start = 0, i;
   for (i = 0; i < el.len; i++) {
     char c = el.ptr[i];
-    if (c == seg->seps.release) {
+    if (c == rel) {
       i++;
       continue;
     }
-    if (seg->seps.repetition != 0 && c == seg->seps.repetition) break;
-    if (c == seg->seps.component) {
+    if (c == rep) break;
+    if (c == comp) {
       if (idx == component) return slice_of(el.ptr + start, i - start);
       idx++;
       start = i + 1;
@@ -439,6 +453,7 @@ static void close_interchange(edi_reader *r, unsigned segno, const char *tag) {
 static void open_interchange(edi_reader *r, const edi_segment *seg, bool implicit) {
   unsigned index = r->ic.index + 1;
   memset(&r->ic, 0, sizeof r->ic);
+  r->edi__ready = false; /* the character set changes: the scanner's patterns with it */
   r->ic.index = index;
   r->ic.implicit = implicit;
   r->state = ST_INTERCHANGE;
@@ -465,10 +480,12 @@ static void open_interchange(edi_reader *r, const edi_segment *seg, bool implici
 /* Envelope bookkeeping for a well-formed segment. */
 static void track(edi_reader *r, edi_segment *seg) {
   const char *t = seg->tag;
-  if (strcmp(t, "UNB") == 0) {
+  /* Service tags are UNx: one test skips the six comparisons for every other segment. */
+  char svc = t[0] == 'U' && t[1] == 'N' ? t[2] : '\0';
+  if (svc == 'B') {
     if (r->state == ST_INTERCHANGE) close_interchange(r, seg->index, t);
     open_interchange(r, seg, false);
-  } else if (strcmp(t, "UNZ") == 0) {
+  } else if (svc == 'Z') {
     if (r->state != ST_INTERCHANGE) {
       report(r, seg->index, t, true, EDI_C_ENVELOPE, "UNZ outside an interchange");
     } else {
@@ -482,15 +499,15 @@ static void track(edi_reader *r, edi_segment *seg) {
     }
     r->state = ST_OUTSIDE;
     r->in_group = false;
-    r->seps = DEFAULT_SEPS; /* a UNA applies to its own interchange only */
-  } else if (strcmp(t, "UNG") == 0) {
+    set_seps(r, DEFAULT_SEPS); /* a UNA applies to its own interchange only */
+  } else if (svc == 'G') {
     close_message(r, seg->index, t);
     if (r->in_group) report(r, seg->index, t, true, EDI_C_ENVELOPE, "previous group has no UNE");
     r->in_group = true;
     r->ngroups_ic++;
     r->nmessages_grp = 0;
     r->group_ref = edi_component(seg, 5, 1);
-  } else if (strcmp(t, "UNE") == 0) {
+  } else if (svc == 'E') {
     close_message(r, seg->index, t);
     if (!r->in_group) {
       report(r, seg->index, t, true, EDI_C_ENVELOPE, "UNE without UNG");
@@ -499,7 +516,7 @@ static void track(edi_reader *r, edi_segment *seg) {
       check_ref(r, seg, 2, r->group_ref, "UNG");
     }
     r->in_group = false;
-  } else if (strcmp(t, "UNH") == 0) {
+  } else if (svc == 'H') {
     close_message(r, seg->index, t);
     memset(&r->msg, 0, sizeof r->msg);
     r->msg.ref = edi_component(seg, 1, 1);
@@ -517,7 +534,7 @@ static void track(edi_reader *r, edi_segment *seg) {
     r->nmessages_ic++;
     if (r->in_group) r->nmessages_grp++;
     seg->in_message = true;
-  } else if (strcmp(t, "UNT") == 0) {
+  } else if (svc == 'T') {
     if (!r->msg.open) {
       report(r, seg->index, t, true, EDI_C_ENVELOPE, "UNT outside a message");
     } else {
@@ -541,7 +558,7 @@ static void read_una(edi_reader *r) {
   if (r->state == ST_INTERCHANGE) close_interchange(r, segno, "UNA");
   if (r->len - r->pos < 9) {
     report(r, segno, "UNA", true, EDI_C_UNA, "service string advice is truncated; defaults used");
-    r->seps = DEFAULT_SEPS;
+    set_seps(r, DEFAULT_SEPS);
     r->pos = r->len;
     return;
   }
@@ -561,9 +578,9 @@ static void read_una(edi_reader *r) {
   if (!ok) {
     report(r, segno, "UNA", true, EDI_C_UNA,
            "service string advice has clashing or unusable characters; defaults used");
-    r->seps = DEFAULT_SEPS;
+    set_seps(r, DEFAULT_SEPS);
   } else {
-    r->seps = s;
+    set_seps(r, s);
   }
   r->pos += 9;
 }
@@ -586,14 +603,203 @@ static bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* ---- the one-pass scan of a well-formed segment ---- */
+
+/* Bytes that may be outside the declared character set, as a signed range [lo, hi] of accepted
+ * bytes minus three exceptions: every byte outside it goes to check_charset, which decides exactly.
+ * UNOA: 32..90 without '#', '$', '@'. Every other set: 32..126 (printable ASCII); bytes from 0x80
+ * (negative as signed char: UNOC Latin-1, UNOY/UNOW UTF-8) always take the exact check. */
+typedef struct charset_filter {
+  signed char lo, hi, ex1, ex2, ex3;
+} charset_filter;
+
+static charset_filter filter_of(edi_charset cs) {
+  if (cs == EDI_CHARSET_UNOA) return (charset_filter){32, 90, 35, 36, 64};
+  return (charset_filter){32, 126, 0, 0, 0}; /* 0 is below lo already */
+}
+
+/* Outcome of scan_segment, which never reports anything. */
+typedef struct scan_result {
+  size_t end;   /* index of the terminator */
+  bool suspect; /* a byte that is no service character may be outside the character set */
+} scan_result;
+
+enum { PAT_TERM, PAT_REL, PAT_ELEM, PAT_COMP, PAT_REP, PAT_LO, PAT_HI, PAT_EX1, PAT_EX2, PAT_EX3 };
+
+/* The scanner's patterns (each byte repeated 16 times) for the current separators and character
+ * set, made again only when those change (a UNA, a UNB, a UNZ). */
+static const unsigned char (*patterns(edi_reader *r))[16] {
+  const edi_seps *s = &r->seps;
+  if (!r->edi__ready) {
+    const charset_filter f = filter_of(r->ic.charset);
+    /* No repetition separator: the pattern repeats the component separator (same branch). */
+    const char rep = s->repetition != 0 ? s->repetition : s->component;
+    const char b[10] = {s->terminator, s->release, s->element,  s->component, rep,
+                        (char)f.lo,    (char)f.hi, (char)f.ex1, (char)f.ex2,  (char)f.ex3};
+    for (int k = 0; k < 10; k++) memset(r->edi__pat[k], (unsigned char)b[k], 16);
+    r->edi__ready = true;
+  }
+  return (const unsigned char(*)[16])r->edi__pat;
+}
+
+/* is_service() on separators held in locals. */
+static inline bool service_char(char c, char comp, char elem, char rel, char term, char rep0) {
+  return c == comp || c == elem || c == rel || c == term || (rep0 != 0 && c == rep0);
+}
+
+/* The common case in one pass over the bytes: the segment at r->buf[start] has a three-character
+ * tag followed directly by the element separator or the terminator (checked by the caller), every
+ * release character stands before a service character, and the segment is terminated and within
+ * the limits. Finds the terminator, fills seg->elements and seg->nelements exactly as
+ * split_elements would (and seg->edi__simple, seg->edi__ascii), and flags bytes check_charset
+ * must look at. Returns false, having reported nothing, for anything else (a stray release
+ * character, too many elements or components, a segment over EDI_SEGMENT_BYTES_MAX, no
+ * terminator): the caller then takes the general path, which reads the segment again and reports
+ * what is wrong. With SSE2, 16 bytes at a time: one bit mask of service characters and one of
+ * suspect bytes per block; the loop visits only the service characters. */
+static bool scan_segment(edi_reader *r, edi_segment *seg, size_t start, scan_result *out) {
+  const char *p = r->buf;
+  const size_t len = r->len;
+  /* Separators in locals: the stores into seg would otherwise make the compiler reload them. */
+  const char term = r->seps.terminator, rel = r->seps.release, elem = r->seps.element;
+  const char comp = r->seps.component, rep0 = r->seps.repetition;
+  size_t k = start + 3;
+  if (p[k] == term) {
+    seg->nelements = 0;
+    seg->edi__simple = 0;
+    seg->edi__ascii = true;
+    out->end = k;
+    out->suspect = false;
+    return true;
+  }
+  /* p[k] is the element separator: the first element starts after it. */
+  const size_t limit = start + EDI_SEGMENT_BYTES_MAX; /* the terminator may be at most here */
+  bm_slice *els = seg->elements;
+  unsigned nel = 0, ncomp = 1;
+  unsigned long long simple = 0;
+  size_t el_start = k + 1;
+  bool suspect = false, released = false, mixed = false;
+  size_t j = k + 1; /* next byte to look at */
+  size_t end;
+/* Close the element ending at position e (the caller returns false when there are too many). */
+#define CLOSE_ELEMENT(e)                                                                           \
+  do {                                                                                             \
+    if (!mixed) simple |= 1ull << nel;                                                             \
+    mixed = false;                                                                                 \
+    els[nel].ptr = p + el_start;                                                                   \
+    els[nel].len = (e)-el_start;                                                                   \
+    nel++;                                                                                         \
+    el_start = (e) + 1;                                                                            \
+  } while (0)
+#if defined(__SSE2__)
+  if (j + 16 <= len) {
+    const unsigned char(*pat)[16] = patterns(r);
+#define PAT(i) _mm_loadu_si128((const __m128i *)(const void *)pat[i])
+    const __m128i v_term = PAT(PAT_TERM), v_rel = PAT(PAT_REL), v_elem = PAT(PAT_ELEM);
+    const __m128i v_comp = PAT(PAT_COMP), v_rep = PAT(PAT_REP), v_lo = PAT(PAT_LO);
+    const __m128i v_hi = PAT(PAT_HI), v_ex1 = PAT(PAT_EX1), v_ex2 = PAT(PAT_EX2);
+    const __m128i v_ex3 = PAT(PAT_EX3);
+#undef PAT
+    do {
+      const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+      __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, v_term), _mm_cmpeq_epi8(v, v_rel)),
+                                _mm_or_si128(_mm_cmpeq_epi8(v, v_elem), _mm_cmpeq_epi8(v, v_comp)));
+      st = _mm_or_si128(st, _mm_cmpeq_epi8(v, v_rep));
+      __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, v_lo), _mm_cmpgt_epi8(v, v_hi));
+      bad = _mm_or_si128(
+          bad, _mm_or_si128(_mm_cmpeq_epi8(v, v_ex1),
+                            _mm_or_si128(_mm_cmpeq_epi8(v, v_ex2), _mm_cmpeq_epi8(v, v_ex3))));
+      unsigned stops = (unsigned)_mm_movemask_epi8(st);
+      unsigned badm = (unsigned)_mm_movemask_epi8(bad) & ~stops;
+      size_t next = j + 16;
+      while (stops != 0) {
+        unsigned b = (unsigned)__builtin_ctz(stops);
+        stops &= stops - 1;
+        size_t at = j + b;
+        char c = p[at];
+        if (c == elem) {
+          if (nel == EDI_ELEMENTS_MAX - 1) return false; /* keep one for the last element */
+          CLOSE_ELEMENT(at);
+          ncomp = 1;
+        } else if (c == term) {
+          if ((badm & ((1u << b) - 1)) != 0) suspect = true;
+          end = at;
+          goto done;
+        } else if (c == rel) {
+          /* The released byte must be a service character (else: a stray release). */
+          if (at + 1 >= len || !service_char(p[at + 1], comp, elem, rel, term, rep0)) return false;
+          released = mixed = true;
+          if (b == 15)
+            next++; /* the released byte is the first of the next block */
+          else
+            stops &= ~(1u << (b + 1));
+        } else {
+          mixed = true;
+          if (++ncomp > EDI_COMPONENTS_MAX) return false;
+        }
+      }
+      if (badm != 0) suspect = true;
+      j = next;
+      if (j > limit + 1) return false;
+    } while (j + 16 <= len);
+  }
+#endif
+  {
+    const charset_filter f = filter_of(r->ic.charset);
+    const char rep = rep0 != 0 ? rep0 : comp;
+    for (;; j++) {
+      if (j >= len || j > limit) return false; /* no terminator: the general path reports it */
+      char c = p[j];
+      if (c == term) {
+        end = j;
+        goto done;
+      }
+      if (c == elem) {
+        if (nel == EDI_ELEMENTS_MAX - 1) return false;
+        CLOSE_ELEMENT(j);
+        ncomp = 1;
+      } else if (c == rel) {
+        if (j + 1 >= len || !service_char(p[j + 1], comp, elem, rel, term, rep0)) return false;
+        released = mixed = true;
+        j++;
+      } else if (c == comp || c == rep) {
+        mixed = true;
+        if (++ncomp > EDI_COMPONENTS_MAX) return false;
+      } else {
+        signed char sc = (signed char)c;
+        if (sc < f.lo || sc > f.hi || sc == f.ex1 || sc == f.ex2 || sc == f.ex3) suspect = true;
+      }
+    }
+  }
+done:
+  if (end > limit) return false;
+  CLOSE_ELEMENT(end);
+#undef CLOSE_ELEMENT
+  seg->nelements = nel;
+  seg->edi__simple = simple;
+  seg->edi__ascii = !suspect && !released;
+  out->end = end;
+  out->suspect = suspect;
+  return true;
+}
+
 bm_err edi_reader_next(edi_reader *r, edi_segment *seg) {
   if (r == NULL || seg == NULL) return BM_ERR_USAGE;
   for (;;) {
     if (r->state == ST_DONE) return BM_ERR_NOTFOUND;
     bool spaces = false;
-    while (r->pos < r->len && is_blank(r->buf[r->pos])) {
-      if (r->buf[r->pos] == ' ' || r->buf[r->pos] == '\t') spaces = true;
-      r->pos++;
+    {
+      size_t pos = r->pos;
+      const size_t len = r->len;
+      const char *buf = r->buf;
+      for (; pos < len && (unsigned char)buf[pos] <= ' '; pos++) {
+        char ch = buf[pos];
+        if (ch == ' ' || ch == '\t')
+          spaces = true;
+        else if (ch != '\r' && ch != '\n')
+          break;
+      }
+      r->pos = pos;
     }
     if (r->pos >= r->len) {
       close_interchange(r, 0, "");
@@ -604,8 +810,34 @@ bm_err edi_reader_next(edi_reader *r, edi_segment *seg) {
       read_una(r);
       continue;
     }
-    /* Find the terminator, honouring the release character. */
     size_t start = r->pos, i = start;
+    /* The common case: a tag directly followed by the element separator or the terminator, in an
+     * interchange (or its UNB). Anything scan_segment does not take is read below. */
+    if (r->len - start > 3 && is_tag(r->buf + start, 3) &&
+        (r->buf[start + 3] == r->seps.element || r->buf[start + 3] == r->seps.terminator) &&
+        (r->state != ST_OUTSIDE || memcmp(r->buf + start, "UNB", 3) == 0)) {
+      scan_result sr;
+      if (scan_segment(r, seg, start, &sr)) {
+        unsigned nel = seg->nelements;
+        memset(seg, 0, offsetof(edi_segment, elements));
+        seg->nelements = nel;
+        seg->seps = r->seps;
+        seg->charset = r->ic.charset;
+        memcpy(seg->tag, r->buf + start, 3);
+        seg->tag[3] = '\0';
+        seg->raw = slice_of(r->buf + start, sr.end - start);
+        seg->offset = start;
+        seg->index = ++r->nsegments;
+        r->pos = sr.end + 1;
+        if (spaces)
+          report(r, seg->index, seg->tag, true, EDI_C_WHITESPACE,
+                 "spaces or tabs before the segment");
+        if (sr.suspect) check_charset(r, seg);
+        track(r, seg);
+        return BM_OK;
+      }
+    }
+    /* The general path. Find the terminator, honouring the release character. */
     const edi_seps s = r->seps;
     while (i < r->len && r->buf[i] != s.terminator) {
       if (r->buf[i] == s.release) i++;
@@ -652,6 +884,8 @@ bm_err edi_reader_next(edi_reader *r, edi_segment *seg) {
     }
 
     memset(seg, 0, offsetof(edi_segment, elements));
+    seg->edi__simple = 0;
+    seg->edi__ascii = false;
     seg->seps = s;
     seg->charset = r->ic.charset;
     memcpy(seg->tag, r->buf + start, 3);

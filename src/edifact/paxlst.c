@@ -10,6 +10,7 @@
  * belongs to is decided by the last group-opening segment (TDT, NAD, DOC), the way the guide nests
  * them. Values are normalised as they are stored; anything odd is reported with the segment.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct paxlst__arena {
   arena_block *head;
 };
 
-static void *arena_alloc(struct paxlst__arena *a, size_t n) {
+static inline void *arena_alloc(struct paxlst__arena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (a->head == NULL || a->head->cap - a->head->used < n) {
     size_t cap = n > PAXLST_ARENA_BLOCK_BYTES ? n : PAXLST_ARENA_BLOCK_BYTES;
@@ -48,10 +49,21 @@ static void *arena_alloc(struct paxlst__arena *a, size_t n) {
   return p;
 }
 
-static char *arena_strndup(struct paxlst__arena *a, const char *s, size_t n) {
+static inline char *arena_strndup(struct paxlst__arena *a, const char *s, size_t n) {
   char *p = arena_alloc(a, n + 1);
   if (p == NULL) return NULL;
-  memcpy(p, s, n);
+  /* Values are short: fixed-size (inlined) copies that may overlap instead of a call. */
+  if (n >= 8 && n <= 16) {
+    memcpy(p, s, 8);
+    memcpy(p + n - 8, s + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    memcpy(p, s, 4);
+    memcpy(p + n - 4, s + n - 4, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; i++) p[i] = s[i];
+  } else {
+    memcpy(p, s, n);
+  }
   p[n] = '\0';
   return p;
 }
@@ -81,7 +93,20 @@ const char *paxlst_role_name(paxlst_role r) {
 
 /* ---- parse state ---- */
 
+/* A segment tag as one integer, so dispatching on it is a switch, not a chain of strcmp. Tags of
+ * segments the reader returns are always three characters. */
+#define TAG3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+
+static uint32_t tag_of(const edi_segment *seg) {
+  return TAG3((unsigned char)seg->tag[0], (unsigned char)seg->tag[1], (unsigned char)seg->tag[2]);
+}
+
 enum { G_HEADER = 0, G_PARTY = 1, G_LEG = 2, G_PERSON = 4, G_DOC = 5 };
+
+/* Components of one element kept by the split cache (PAXLST reads at most the fourth). */
+#define PAXLST_SPLIT_MAX 8
+/* Slots of the country code cache (a power of two; a file has a few dozen distinct codes). */
+#define PAXLST_ICAO_CACHE 256
 
 typedef struct pctx {
   paxlst_batch *b;
@@ -96,6 +121,12 @@ typedef struct pctx {
   int leg_last_loc;     /* 125/87 or the routing position 1/2 of the last LOC */
   size_t cap_msgs, cap_persons, cap_diags;
   size_t cap_pending;
+  /* The components of one element of one segment, split once (comp() asks for several). */
+  unsigned split_seg, split_el, split_n; /* split_seg: the segment number, 0 = none */
+  bm_slice split[PAXLST_SPLIT_MAX];
+  /* Three-letter country codes already looked up, direct-mapped: the code's three bytes and, in the
+   * low byte, 1 listed or 2 not listed; 0 is an empty slot. */
+  uint32_t icao_seen[PAXLST_ICAO_CACHE];
 } pctx;
 
 static paxlst_msg *cur(pctx *c) {
@@ -137,8 +168,57 @@ static void on_diag(void *ctx, const edi_diag *d) {
 
 /* ---- values ---- */
 
+/* A slice whose text is itself: printable ASCII (0x20-0x7E) without the release character, shorter
+ * than PAXLST_TEXT_BYTES_MAX, which edi_unescape would copy unchanged. *out receives it without
+ * leading and trailing spaces, which is what text() stores. Most values of real files are plain. */
+static inline bool plain(const edi_segment *seg, bm_slice s, bm_slice *out) {
+  if (s.len == 0) {
+    *out = s;
+    return true;
+  }
+  if (s.len >= PAXLST_TEXT_BYTES_MAX) return false;
+  const unsigned char *p = (const unsigned char *)s.ptr;
+  /* The reader knows when every byte of seg is plain; a slice of another segment (the interchange
+   * header's, in begin_message) is looked at byte by byte. */
+  if (!seg->edi__ascii || s.ptr < seg->raw.ptr || s.ptr + s.len > seg->raw.ptr + seg->raw.len) {
+    const unsigned char rel = (unsigned char)seg->seps.release;
+    for (size_t i = 0; i < s.len; i++)
+      if (p[i] < 0x20 || p[i] > 0x7E || p[i] == rel) return false;
+  }
+  if (p[0] != ' ' && p[s.len - 1] != ' ') {
+    *out = s;
+    return true;
+  }
+  size_t a = 0, n = s.len;
+  while (a < n && p[a] == ' ') a++;
+  while (n > a && p[n - 1] == ' ') n--;
+  out->ptr = s.ptr + a;
+  out->len = n - a;
+  return true;
+}
+
+/* The trimmed slice t equals the NUL-terminated literal lit. */
+static bool slice_is(bm_slice t, const char *lit) {
+  size_t i = 0;
+  for (; i < t.len; i++)
+    if (lit[i] == '\0' || t.ptr[i] != lit[i]) return false;
+  return lit[i] == '\0';
+}
+
+static const char *text_general(pctx *c, const edi_segment *seg, bm_slice s);
+
 /* The text of an escaped slice in the arena, trimmed; NULL when empty. */
-static const char *text(pctx *c, const edi_segment *seg, bm_slice s) {
+static inline const char *text(pctx *c, const edi_segment *seg, bm_slice s) {
+  bm_slice t;
+  if (!plain(seg, s, &t)) return text_general(c, seg, s);
+  if (t.len == 0) return NULL;
+  char *p = arena_strndup(c->b->arena, t.ptr, t.len);
+  if (p == NULL) c->oom = true;
+  return p;
+}
+
+/* text() for any slice: unescaped and converted to UTF-8 by edi_unescape. */
+static const char *text_general(pctx *c, const edi_segment *seg, bm_slice s) {
   char buf[PAXLST_TEXT_BYTES_MAX];
   size_t want = edi_unescape(seg, s, buf, sizeof buf, NULL);
   size_t n = strlen(buf);
@@ -154,8 +234,62 @@ static const char *text(pctx *c, const edi_segment *seg, bm_slice s) {
   return p;
 }
 
-static const char *comp(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
-  return text(c, seg, edi_component(seg, e, k));
+/* edi_component(seg, e, k), splitting element e once for all its components: the same loop (and
+ * the same slices) as edi_component's. */
+static inline bm_slice component(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
+  bm_slice none = {NULL, 0};
+  if (k == 0 || k > PAXLST_SPLIT_MAX) return edi_component(seg, e, k);
+  if (c->split_seg != seg->index || c->split_el != e) {
+    c->split_seg = seg->index;
+    c->split_el = e;
+    c->split_n = 0;
+    if (e == 0 || e > seg->nelements) return none;
+    bm_slice el = seg->elements[e - 1];
+    if ((seg->edi__simple >> (e - 1)) & 1) {
+      c->split[0] = el;
+      c->split_n = 1;
+    } else {
+      const char rel = seg->seps.release, cs = seg->seps.component;
+      const char rs = seg->seps.repetition != 0 ? seg->seps.repetition : rel; /* rel: not reached */
+      unsigned idx = 0;
+      size_t start = 0, i;
+      for (i = 0; i < el.len; i++) {
+        char ch = el.ptr[i];
+        if (ch == rel) {
+          i++;
+          continue;
+        }
+        if (ch == rs) break;
+        if (ch == cs) {
+          if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
+          idx++;
+          start = i + 1;
+        }
+      }
+      if (i > el.len) i = el.len; /* a release character as the last byte */
+      if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
+      idx++;
+      c->split_n = idx < PAXLST_SPLIT_MAX ? idx : PAXLST_SPLIT_MAX;
+    }
+  }
+  return k <= c->split_n ? c->split[k - 1] : none;
+}
+
+static inline const char *comp(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
+  return text(c, seg, component(c, seg, e, k));
+}
+
+/* atoi() of comp(c, seg, e, k), 0 when empty; a qualifier of plain digits is read in place. */
+static int comp_num(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
+  bm_slice s = component(c, seg, e, k), t;
+  if (plain(seg, s, &t) && t.len <= 9) {
+    int v = 0;
+    size_t i = 0;
+    for (; i < t.len && t.ptr[i] >= '0' && t.ptr[i] <= '9'; i++) v = v * 10 + (t.ptr[i] - '0');
+    if (i == t.len) return v; /* also 0 for an empty value, as for NULL */
+  }
+  const char *q = text_general(c, seg, s);
+  return q != NULL ? atoi(q) : 0;
 }
 
 static const char *dup(pctx *c, const char *s) {
@@ -164,9 +298,27 @@ static const char *dup(pctx *c, const char *s) {
   return p;
 }
 
+/* icao_state_find(code, 3) != NULL for three letters A-Z, remembered for the batch. */
+static bool listed(pctx *c, const char *code) {
+  uint32_t key = (uint32_t)(unsigned char)code[0] << 24 | (uint32_t)(unsigned char)code[1] << 16 |
+                 (uint32_t)(unsigned char)code[2] << 8;
+  uint32_t *slot = &c->icao_seen[((key * 2654435761u) >> 24) & (PAXLST_ICAO_CACHE - 1)];
+  if ((*slot & ~0xFFu) != key || (*slot & 0xFFu) == 0)
+    *slot = key | (icao_state_find(code, 3) != NULL ? 1u : 2u);
+  return (*slot & 0xFFu) == 1;
+}
+
 /* A country code as the ICAO code openbmis uses: a listed three-letter code as is, "D" for
  * Germany's MRZ form, an ISO alpha-2 code mapped to its alpha-3 code (reported). */
 static const char *country(pctx *c, const edi_segment *seg, bm_slice s, const char *field) {
+  bm_slice pl;
+  if (plain(seg, s, &pl) && pl.len == 3 && pl.ptr[0] >= 'A' && pl.ptr[0] <= 'Z' &&
+      pl.ptr[1] >= 'A' && pl.ptr[1] <= 'Z' && pl.ptr[2] >= 'A' && pl.ptr[2] <= 'Z' &&
+      listed(c, pl.ptr)) {
+    char *p = arena_strndup(c->b->arena, pl.ptr, 3); /* a listed code as sent */
+    if (p == NULL) c->oom = true;
+    return p;
+  }
   const char *t = text(c, seg, s);
   if (t == NULL) return NULL;
   size_t n = strlen(t);
@@ -205,8 +357,79 @@ static int digits(const char *s, size_t n) {
   return v;
 }
 
-/* A DTM value (C507: qualifier:value:format) as "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM". */
+static const char *date_general(pctx *c, const edi_segment *seg, const char *field, int kind);
+
+static char *put2(char *o, int v) {
+  o[0] = (char)('0' + v / 10);
+  o[1] = (char)('0' + v % 10);
+  return o + 2;
+}
+
+/* A DTM value (C507: qualifier:value:format) as "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM". The usual
+ * case (plain digits of a valid date in the length its format says, nothing to report) is read
+ * here in place; everything else, and every report, is date_general's. */
 static const char *date(pctx *c, const edi_segment *seg, const char *field, int kind) {
+  bm_slice v, f;
+  if (!plain(seg, component(c, seg, 1, 2), &v) || !plain(seg, component(c, seg, 1, 3), &f))
+    return date_general(c, seg, field, kind);
+  size_t n = v.len;
+  if (n != 6 && n != 8 && n != 10 && n != 12) return date_general(c, seg, field, kind);
+  for (size_t i = 0; i < n; i++)
+    if (v.ptr[i] < '0' || v.ptr[i] > '9') return date_general(c, seg, field, kind);
+  size_t want = 0;
+  if (slice_is(f, "102"))
+    want = 8;
+  else if (slice_is(f, "201"))
+    want = 10;
+  else if (slice_is(f, "203"))
+    want = 12;
+  else if (slice_is(f, "101"))
+    want = 6;
+  if (want != 0 && want != n) return date_general(c, seg, field, kind);
+  const char *d8 = v.ptr;
+  bool century = n == 8 || n == 12;
+  int y = century ? digits(d8, 4) : digits(d8, 2);
+  const char *md = d8 + (century ? 4 : 2);
+  int mo = digits(md, 2), d = digits(md + 2, 2), h = -1, mi = -1;
+  if (n >= 10) h = digits(md + 4, 2), mi = digits(md + 6, 2);
+  if (!century) {
+    y += 2000;
+    if (kind == D_BIRTH) {
+      bm_date t = c->opts.today;
+      bm_date b = {(int16_t)y, (uint8_t)(mo >= 1 && mo <= 12 ? mo : 1), (uint8_t)1};
+      bm_date tm = {t.year, t.month, 1};
+      if (bm_date_cmp(b, tm) > 0 || (b.year == t.year && mo == t.month && d > t.day)) y -= 100;
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > bm_days_in_month(y, mo) || h > 23 || mi > 59)
+    return date_general(c, seg, field, kind);
+  if (kind == D_BIRTH) {
+    bm_date b = {(int16_t)y, (uint8_t)mo, (uint8_t)d};
+    if (bm_date_cmp(b, c->opts.today) > 0) return date_general(c, seg, field, kind);
+  }
+  bool with_time = h >= 0 && kind == D_TIME;
+  char *out = arena_alloc(c->b->arena, with_time ? 17 : 11);
+  if (out == NULL) {
+    c->oom = true;
+    return NULL;
+  }
+  char *o = put2(put2(out, y / 100), y % 100); /* 0 <= y <= 9999 */
+  *o++ = '-';
+  o = put2(o, mo);
+  *o++ = '-';
+  o = put2(o, d);
+  if (with_time) {
+    *o++ = 'T';
+    o = put2(o, h);
+    *o++ = ':';
+    o = put2(o, mi);
+  }
+  *o = '\0';
+  return out;
+}
+
+/* date() for any value, with every report. */
+static const char *date_general(pctx *c, const edi_segment *seg, const char *field, int kind) {
   const char *v = comp(c, seg, 1, 2);
   const char *fmt = comp(c, seg, 1, 3);
   if (v == NULL) {
@@ -520,12 +743,14 @@ static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
   p->surname = comp(c, seg, 4, 1);
   const char *given = comp(c, seg, 4, 2), *middle = comp(c, seg, 4, 3);
   if (given != NULL && middle != NULL) {
-    size_t n = strlen(given) + strlen(middle) + 2;
-    char *g = arena_alloc(c->b->arena, n);
+    size_t gn = strlen(given), mn = strlen(middle);
+    char *g = arena_alloc(c->b->arena, gn + mn + 2);
     if (g == NULL) {
       c->oom = true;
     } else {
-      snprintf(g, n, "%s %s", given, middle);
+      memcpy(g, given, gn);
+      g[gn] = ' ';
+      memcpy(g + gn + 1, middle, mn + 1);
       p->given_names = g;
     }
   } else {
@@ -538,8 +763,7 @@ static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
 }
 
 static void seg_loc(pctx *c, paxlst_msg *m, const edi_segment *seg) {
-  const char *q = comp(c, seg, 1, 1);
-  int qn = q != NULL ? atoi(q) : 0;
+  int qn = comp_num(c, seg, 1, 1);
   paxlst_leg *l = leg(c);
   if (l != NULL) {
     const char *code = comp(c, seg, 2, 1);
@@ -570,14 +794,14 @@ static void seg_loc(pctx *c, paxlst_msg *m, const edi_segment *seg) {
   }
   paxlst_document *d = document(c);
   if (d != NULL && qn == 91) {
-    d->issuing_state = country(c, seg, edi_component(seg, 2, 1), "issuing_state");
+    d->issuing_state = country(c, seg, component(c, seg, 2, 1), "issuing_state");
     return;
   }
   paxlst_person *p = person(c);
   if (p == NULL) return;
   switch (qn) {
   case 174:
-    p->residence_country = country(c, seg, edi_component(seg, 2, 1), "residence_country");
+    p->residence_country = country(c, seg, component(c, seg, 2, 1), "residence_country");
     break;
   case 178: p->embarkation = comp(c, seg, 2, 1); break;
   case 179: p->debarkation = comp(c, seg, 2, 1); break;
@@ -606,8 +830,7 @@ static void set_once(pctx *c, const edi_segment *seg, const char **slot, const c
 }
 
 static void seg_dtm(pctx *c, paxlst_msg *m, const edi_segment *seg) {
-  const char *q = comp(c, seg, 1, 1);
-  int qn = q != NULL ? atoi(q) : 0;
+  int qn = comp_num(c, seg, 1, 1);
   paxlst_leg *l = leg(c);
   if (l != NULL) {
     if (qn == 189)
@@ -662,11 +885,23 @@ static void seg_doc(pctx *c, const edi_segment *seg) {
     edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "documents", "document without a number");
 }
 
-static void seg_person_detail(pctx *c, const edi_segment *seg) {
+/* strtol(s, &end, 10) when it reads all of s; -1 when it does not (or the value is negative). Plain
+ * digits are read here, anything else (signs, overflow) by strtol itself. */
+static long parse_long(const char *s) {
+  long v = 0;
+  size_t i = 0;
+  for (; i < 18 && s[i] >= '0' && s[i] <= '9'; i++) v = v * 10 + (s[i] - '0');
+  if (i > 0 && s[i] == '\0') return v;
+  char *end = NULL;
+  v = strtol(s, &end, 10);
+  return *end == '\0' && v >= 0 ? v : -1;
+}
+
+static void seg_person_detail(pctx *c, const edi_segment *seg, uint32_t t) {
   paxlst_person *p = person(c);
   if (p == NULL) return;
   const char *q = comp(c, seg, 1, 1);
-  if (strcmp(seg->tag, "ATT") == 0) {
+  if (t == TAG3('A', 'T', 'T')) {
     if (q == NULL || strcmp(q, "2") != 0) return;
     const char *s = comp(c, seg, 3, 1);
     if (s == NULL) {
@@ -678,10 +913,10 @@ static void seg_person_detail(pctx *c, const edi_segment *seg) {
     } else {
       edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "sex", "sex '%s' is not M, F, U or X", s);
     }
-  } else if (strcmp(seg->tag, "NAT") == 0) {
-    set_once(c, seg, &p->nationality, country(c, seg, edi_component(seg, 2, 1), "nationality"),
+  } else if (t == TAG3('N', 'A', 'T')) {
+    set_once(c, seg, &p->nationality, country(c, seg, component(c, seg, 2, 1), "nationality"),
              "nationality");
-  } else if (strcmp(seg->tag, "RFF") == 0) {
+  } else if (t == TAG3('R', 'F', 'F')) {
     const char *v = comp(c, seg, 1, 2);
     if (q == NULL || v == NULL) return;
     if (strcmp(q, "SEA") == 0)
@@ -690,22 +925,31 @@ static void seg_person_detail(pctx *c, const edi_segment *seg) {
       p->reservation_ref = v;
     else if (strcmp(q, "ABO") == 0)
       p->passenger_ref = v;
-  } else if (strcmp(seg->tag, "MEA") == 0) {
+  } else if (t == TAG3('M', 'E', 'A')) {
     const char *unit = comp(c, seg, 3, 1), *val = comp(c, seg, 3, 2);
     if (q == NULL) return;
     if (strcmp(q, "CT") == 0) {
       const char *n = val != NULL ? val : unit;
-      char *end = NULL;
-      long v = n != NULL ? strtol(n, &end, 10) : -1;
-      if (n == NULL || *end != '\0' || v < 0 || v > 999)
+      long v = n != NULL ? parse_long(n) : -1;
+      if (n == NULL || v < 0 || v > 999)
         edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "bags", "bag count '%s' is not a number",
                           n ? n : "");
       else
         p->bags = v;
     } else if (strcmp(q, "WT") == 0 && val != NULL) {
-      char w[2 * PAXLST_TEXT_BYTES_MAX + 2]; /* never truncates (a cut could split UTF-8) */
-      snprintf(w, sizeof w, "%s%s%s", val, unit ? " " : "", unit ? unit : "");
-      p->bags_weight = dup(c, w);
+      size_t vn = strlen(val), un = unit ? strlen(unit) : 0;
+      char *w = arena_alloc(c->b->arena, vn + (unit ? un + 1 : 0) + 1);
+      if (w == NULL) {
+        c->oom = true;
+      } else {
+        memcpy(w, val, vn);
+        if (unit) {
+          w[vn] = ' ';
+          memcpy(w + vn + 1, unit, un);
+        }
+        w[vn + (unit ? un + 1 : 0)] = '\0';
+        p->bags_weight = w;
+      }
     }
   }
 }
@@ -719,45 +963,40 @@ static void seg_cnt(pctx *c, paxlst_msg *m, const edi_segment *seg) {
                       q ? q : "", v);
   }
   if (q == NULL || v == NULL || (strcmp(q, "42") != 0 && strcmp(q, "41") != 0)) return;
-  char *end = NULL;
-  long n = strtol(v, &end, 10);
-  if (*end != '\0' || n < 0) {
+  long n = parse_long(v);
+  if (n < 0) {
     edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "count", "count '%s' is not a number", v);
     return;
   }
   m->declared_count = n;
 }
 
-static void segment(pctx *c, const edi_segment *seg) {
-  const char *t = seg->tag;
-  if (strcmp(t, "UNH") == 0) {
+static void segment(pctx *c, const edi_segment *seg, uint32_t t) {
+  if (t == TAG3('U', 'N', 'H')) {
     begin_message(c, seg);
     return;
   }
   if (!c->in_msg || !seg->in_message) return;
   paxlst_msg *m = cur(c);
-  if (strcmp(t, "UNT") == 0) {
+  if (t == TAG3('U', 'N', 'T')) {
     end_message(c, seg);
     return;
   }
   if (c->skip) return;
-  if (strcmp(t, "BGM") == 0)
-    seg_bgm(c, m, seg);
-  else if (strcmp(t, "TDT") == 0)
-    seg_tdt(c, m, seg);
-  else if (strcmp(t, "NAD") == 0)
-    seg_nad(c, m, seg);
-  else if (strcmp(t, "LOC") == 0)
-    seg_loc(c, m, seg);
-  else if (strcmp(t, "DTM") == 0)
-    seg_dtm(c, m, seg);
-  else if (strcmp(t, "DOC") == 0)
-    seg_doc(c, seg);
-  else if (strcmp(t, "CNT") == 0)
-    seg_cnt(c, m, seg);
-  else if (strcmp(t, "ATT") == 0 || strcmp(t, "NAT") == 0 || strcmp(t, "RFF") == 0 ||
-           strcmp(t, "MEA") == 0)
-    seg_person_detail(c, seg);
+  switch (t) {
+  case TAG3('B', 'G', 'M'): seg_bgm(c, m, seg); break;
+  case TAG3('T', 'D', 'T'): seg_tdt(c, m, seg); break;
+  case TAG3('N', 'A', 'D'): seg_nad(c, m, seg); break;
+  case TAG3('L', 'O', 'C'): seg_loc(c, m, seg); break;
+  case TAG3('D', 'T', 'M'): seg_dtm(c, m, seg); break;
+  case TAG3('D', 'O', 'C'): seg_doc(c, seg); break;
+  case TAG3('C', 'N', 'T'): seg_cnt(c, m, seg); break;
+  case TAG3('A', 'T', 'T'):
+  case TAG3('N', 'A', 'T'):
+  case TAG3('R', 'F', 'F'):
+  case TAG3('M', 'E', 'A'): seg_person_detail(c, seg, t); break;
+  default: break;
+  }
 }
 
 bm_err paxlst_parse(const char *buf, size_t len, const paxlst_opts *opts, paxlst_batch **out,
@@ -784,13 +1023,14 @@ bm_err paxlst_parse(const char *buf, size_t len, const paxlst_opts *opts, paxlst
     edi_segment *seg = malloc(sizeof *seg);
     if (seg == NULL) c->oom = true;
     while (seg != NULL && !c->oom && edi_reader_next(&c->r, seg) == BM_OK) {
-      if (strcmp(seg->tag, "UNH") == 0 && b->nmsgs >= PAXLST_MESSAGES_MAX) {
+      uint32_t t = tag_of(seg);
+      if (t == TAG3('U', 'N', 'H') && b->nmsgs >= PAXLST_MESSAGES_MAX) {
         edi_reader_report(&c->r, seg, false, EDI_C_LIMIT, NULL,
                           "more than %d messages; the rest are not read", PAXLST_MESSAGES_MAX);
         rc = BM_ERR_LIMIT;
         break;
       }
-      segment(c, seg);
+      segment(c, seg, t);
     }
     free(seg);
   }
