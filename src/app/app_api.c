@@ -543,8 +543,16 @@ bm_err app_api_cusres(const app_api_ingest *r, int64_t now_ms, char **out, size_
         const app_api_person_result *p = &r->persons[m->first_person + k];
         answers[k] = cusres_answer_for(p->parsed, p->status);
       }
-      err = cusres_build(m->msg, answers, m->npersons, &o, &one, &n1, diag);
-      if (err != BM_OK) break;
+      bm_diag d = {0};
+      err = cusres_build(m->msg, answers, m->npersons, &o, &one, &n1, &d);
+      if (err == BM_ERR_INVALID || err == BM_ERR_LIMIT) {
+        /* A value a CUSRES cannot carry: the acknowledgement says so, when it can be written. */
+        err = BM_OK;
+        if (cusres_build_error(m->msg, NULL, d.message, &o, &one, &n1, &d) != BM_OK) continue;
+      } else if (err != BM_OK) {
+        if (diag) *diag = d;
+        break;
+      }
     }
     char *grown = realloc(all, len + n1 + 1);
     if (grown == NULL) {

@@ -32,6 +32,13 @@ const char *cusres_status_text(cusres_status s) {
 
 enum { MISS_SURNAME = 1, MISS_BIRTH = 2, MISS_DOCUMENT = 4 };
 
+/* Printable ASCII only (0x20-0x7E). */
+static bool ascii_printable(const char *s) {
+  for (; *s != '\0'; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E) return false;
+  return true;
+}
+
 static bool blank(const char *s) {
   if (s == NULL) return true;
   for (; *s != '\0'; s++)
@@ -342,6 +349,12 @@ static bm_err build(const paxlst_msg *req, const cusres_answer *answers, size_t 
   if (blank(recipient))
     return bm_diag_set(diag, BM_ERR_INVALID, "recipient", 0, 0,
                        "no recipient: the request has no UNB sender and none was given");
+  /* The UNB is read before the character set it declares applies: its identifications must be
+   * plain ASCII whatever the level (found by fuzz/cusres_fuzz.c: a sender with a Latin-1 byte). */
+  if (!ascii_printable(sender) || !ascii_printable(recipient) ||
+      (o.control_ref != NULL && !ascii_printable(o.control_ref)))
+    return bm_diag_set(diag, BM_ERR_INVALID, ascii_printable(sender) ? "recipient" : "sender", 0, 0,
+                       "a UNB party or reference that is not printable ASCII cannot be answered");
 
   char gen[16];
   const char *control_ref = o.control_ref;

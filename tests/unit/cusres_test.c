@@ -554,6 +554,18 @@ static void test_cusres_limits(void **state) {
   assert_int_equal(cusres_build(&m, &a, 0, &o, &out, NULL, &diag), BM_ERR_USAGE);
   assert_string_equal(diag.field, "answers");
 
+  /* UNB values are read before their character set applies: only printable ASCII is answered
+   * (fuzz/cusres_fuzz.c found a sender with a Latin-1 byte that no strict reader accepts). */
+  paxlst_msg latin = m;
+  latin.sender = "AIRLINE1\xc3\xbf";
+  assert_int_equal(cusres_build(&latin, &a, 1, &o, &out, NULL, &diag), BM_ERR_INVALID);
+  assert_string_equal(diag.field, "recipient");
+  assert_null(out);
+  assert_int_equal(cusres_build_error(&latin, NULL, NULL, &o, &out, NULL, &diag), BM_ERR_INVALID);
+  cusres_opts ctl = o;
+  ctl.control_ref = "REF\x01";
+  assert_int_equal(cusres_build(&m, &a, 1, &ctl, &out, NULL, &diag), BM_ERR_INVALID);
+
   /* Answers: at most 9999. */
   cusres_answer *many = calloc(CUSRES_ANSWERS_MAX + 1, sizeof *many);
   assert_non_null(many);
