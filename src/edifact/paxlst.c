@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bmis/icao.h"
 #include "bmis/paxlst.h"
@@ -33,24 +36,46 @@ struct paxlst__arena {
   arena_block *head;
 };
 
-static inline void *arena_alloc(struct paxlst__arena *a, size_t n) {
-  n = (n + 7) & ~(size_t)7;
-  if (a->head == NULL || a->head->cap - a->head->used < n) {
-    size_t cap = n > PAXLST_ARENA_BLOCK_BYTES ? n : PAXLST_ARENA_BLOCK_BYTES;
-    arena_block *b = malloc(sizeof *b + cap);
-    if (b == NULL) return NULL;
-    b->next = a->head;
-    b->used = 0;
-    b->cap = cap;
-    a->head = b;
+/* A new head block with room for n bytes. */
+static arena_block *arena_grow(struct paxlst__arena *a, size_t n) {
+  size_t cap = n > PAXLST_ARENA_BLOCK_BYTES ? n : PAXLST_ARENA_BLOCK_BYTES;
+  arena_block *b = malloc(sizeof *b + cap);
+  if (b == NULL) return NULL;
+  b->next = a->head;
+  b->used = 0;
+  b->cap = cap;
+  a->head = b;
+  return b;
+}
+
+/* n bytes of a string: packed, no alignment (most values are 2 to 12 bytes). */
+static inline char *arena_chars(struct paxlst__arena *a, size_t n) {
+  arena_block *h = a->head;
+  if (h == NULL || h->cap - h->used < n) {
+    h = arena_grow(a, n);
+    if (h == NULL) return NULL;
   }
-  void *p = a->head->data + a->head->used;
-  a->head->used += n;
+  char *p = h->data + h->used;
+  h->used += n;
   return p;
 }
 
+/* Every one-byte string, so a one-character value (a sex, a document type) needs no copy. */
+static const char one_char[256][2] = {
+#define ONE4(i)                                                                                    \
+  {(char)(i), 0}, {(char)((i) + 1), 0}, {(char)((i) + 2), 0}, {                                    \
+    (char)((i) + 3), 0                                                                             \
+  }
+#define ONE16(i) ONE4(i), ONE4((i) + 4), ONE4((i) + 8), ONE4((i) + 12)
+#define ONE64(i) ONE16(i), ONE16((i) + 16), ONE16((i) + 32), ONE16((i) + 48)
+    ONE64(0), ONE64(64), ONE64(128), ONE64(192)
+#undef ONE64
+#undef ONE16
+#undef ONE4
+};
+
 static inline char *arena_strndup(struct paxlst__arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
+  char *p = arena_chars(a, n + 1);
   if (p == NULL) return NULL;
   /* Values are short: fixed-size (inlined) copies that may overlap instead of a call. */
   if (n >= 8 && n <= 16) {
@@ -127,6 +152,7 @@ typedef struct pctx {
   /* Three-letter country codes already looked up, direct-mapped: the code's three bytes and, in the
    * low byte, 1 listed or 2 not listed; 0 is an empty slot. */
   uint32_t icao_seen[PAXLST_ICAO_CACHE];
+  const char *icao_code[PAXLST_ICAO_CACHE]; /* the listed entry's code, NULL when not listed */
 } pctx;
 
 static paxlst_msg *cur(pctx *c) {
@@ -212,6 +238,7 @@ static inline const char *text(pctx *c, const edi_segment *seg, bm_slice s) {
   bm_slice t;
   if (!plain(seg, s, &t)) return text_general(c, seg, s);
   if (t.len == 0) return NULL;
+  if (t.len == 1) return one_char[(unsigned char)t.ptr[0]];
   char *p = arena_strndup(c->b->arena, t.ptr, t.len);
   if (p == NULL) c->oom = true;
   return p;
@@ -234,49 +261,103 @@ static const char *text_general(pctx *c, const edi_segment *seg, bm_slice s) {
   return p;
 }
 
-/* edi_component(seg, e, k), splitting element e once for all its components: the same loop (and
- * the same slices) as edi_component's. */
+/* Splits element e (1..nelements, not simple) of seg into c->split: the same loop (and the same
+ * slices) as edi_component's. Out of line: component() inlines only the common cases. */
+static void split_element(pctx *c, const edi_segment *seg, unsigned e) {
+  c->split_seg = seg->index;
+  c->split_el = e;
+  bm_slice el = seg->elements[e - 1];
+  unsigned idx = 0;
+  size_t start = 0, i;
+  const char cs = seg->seps.component;
+  if (seg->edi__ascii && el.ptr >= seg->raw.ptr && el.ptr + el.len <= seg->raw.ptr + seg->raw.len) {
+    /* No release character anywhere in the segment (edi__ascii): the loop below without its
+     * release test. */
+    const char rs = seg->seps.repetition != 0 ? seg->seps.repetition : cs; /* cs: tested first */
+#if defined(__SSE2__)
+    /* An element of at most 16 bytes (nearly all) with 16 readable bytes from its start: one mask
+     * of the component and repetition separators, visited bit by bit. */
+    if (el.len <= 16 && (size_t)(c->r.buf + c->r.len - el.ptr) >= 16) {
+      const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)el.ptr);
+      unsigned m = (unsigned)_mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(cs)), _mm_cmpeq_epi8(v, _mm_set1_epi8(rs))));
+      m &= (1u << el.len) - 1u; /* el.len <= 16: fits */
+      i = el.len;
+      while (m != 0) {
+        unsigned b = (unsigned)__builtin_ctz(m);
+        m &= m - 1;
+        if (el.ptr[b] != cs) { /* the repetition separator ends component splitting */
+          i = b;
+          break;
+        }
+        if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, b - start};
+        idx++;
+        start = (size_t)b + 1;
+      }
+      goto last;
+    }
+#endif
+    for (i = 0; i < el.len; i++) {
+      char ch = el.ptr[i];
+      if (ch == cs) {
+        if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
+        idx++;
+        start = i + 1;
+      } else if (ch == rs) {
+        break;
+      }
+    }
+  } else {
+    const char rel = seg->seps.release;
+    const char rs = seg->seps.repetition != 0 ? seg->seps.repetition : rel; /* rel: not reached */
+    for (i = 0; i < el.len; i++) {
+      char ch = el.ptr[i];
+      if (ch == rel) {
+        i++;
+        continue;
+      }
+      if (ch == rs) break;
+      if (ch == cs) {
+        if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
+        idx++;
+        start = i + 1;
+      }
+    }
+    if (i > el.len) i = el.len; /* a release character as the last byte */
+  }
+#if defined(__SSE2__)
+last:
+#endif
+  if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
+  idx++;
+  c->split_n = idx < PAXLST_SPLIT_MAX ? idx : PAXLST_SPLIT_MAX;
+}
+
+/* edi_component(seg, e, k), splitting element e once for all its components (split_element); an
+ * element the reader saw without separators or release characters is its own component 1. */
 static inline bm_slice component(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
   bm_slice none = {NULL, 0};
   if (k == 0 || k > PAXLST_SPLIT_MAX) return edi_component(seg, e, k);
   if (c->split_seg != seg->index || c->split_el != e) {
-    c->split_seg = seg->index;
-    c->split_el = e;
-    c->split_n = 0;
     if (e == 0 || e > seg->nelements) return none;
-    bm_slice el = seg->elements[e - 1];
-    if ((seg->edi__simple >> (e - 1)) & 1) {
-      c->split[0] = el;
-      c->split_n = 1;
-    } else {
-      const char rel = seg->seps.release, cs = seg->seps.component;
-      const char rs = seg->seps.repetition != 0 ? seg->seps.repetition : rel; /* rel: not reached */
-      unsigned idx = 0;
-      size_t start = 0, i;
-      for (i = 0; i < el.len; i++) {
-        char ch = el.ptr[i];
-        if (ch == rel) {
-          i++;
-          continue;
-        }
-        if (ch == rs) break;
-        if (ch == cs) {
-          if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
-          idx++;
-          start = i + 1;
-        }
-      }
-      if (i > el.len) i = el.len; /* a release character as the last byte */
-      if (idx < PAXLST_SPLIT_MAX) c->split[idx] = (bm_slice){el.ptr + start, i - start};
-      idx++;
-      c->split_n = idx < PAXLST_SPLIT_MAX ? idx : PAXLST_SPLIT_MAX;
-    }
+    if ((seg->edi__simple >> (e - 1)) & 1) return k == 1 ? seg->elements[e - 1] : none;
+    split_element(c, seg, e);
   }
   return k <= c->split_n ? c->split[k - 1] : none;
 }
 
 static inline const char *comp(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
   return text(c, seg, component(c, seg, e, k));
+}
+
+/* comp(c, seg, e, k) for a value that is only compared, not stored: the trimmed slice itself when
+ * plain (no copy), else the unescaped text (in the arena, as comp() would have made it); len 0 for
+ * what comp() returns as NULL. */
+static inline bm_slice qual(pctx *c, const edi_segment *seg, unsigned e, unsigned k) {
+  bm_slice s = component(c, seg, e, k), t;
+  if (plain(seg, s, &t)) return t;
+  const char *q = text_general(c, seg, s);
+  return (bm_slice){q, q != NULL ? strlen(q) : 0};
 }
 
 /* atoi() of comp(c, seg, e, k), 0 when empty; a qualifier of plain digits is read in place. */
@@ -298,26 +379,29 @@ static const char *dup(pctx *c, const char *s) {
   return p;
 }
 
-/* icao_state_find(code, 3) != NULL for three letters A-Z, remembered for the batch. */
-static bool listed(pctx *c, const char *code) {
+/* icao_state_find(code, 3)'s code for three letters A-Z (NULL when not listed), remembered for the
+ * batch. */
+static const char *listed(pctx *c, const char *code) {
   uint32_t key = (uint32_t)(unsigned char)code[0] << 24 | (uint32_t)(unsigned char)code[1] << 16 |
                  (uint32_t)(unsigned char)code[2] << 8;
-  uint32_t *slot = &c->icao_seen[((key * 2654435761u) >> 24) & (PAXLST_ICAO_CACHE - 1)];
-  if ((*slot & ~0xFFu) != key || (*slot & 0xFFu) == 0)
-    *slot = key | (icao_state_find(code, 3) != NULL ? 1u : 2u);
-  return (*slot & 0xFFu) == 1;
+  unsigned i = ((key * 2654435761u) >> 24) & (PAXLST_ICAO_CACHE - 1);
+  if ((c->icao_seen[i] & ~0xFFu) != key || (c->icao_seen[i] & 0xFFu) == 0) {
+    const icao_state *st = icao_state_find(code, 3);
+    c->icao_seen[i] = key | (st != NULL ? 1u : 2u);
+    c->icao_code[i] = st != NULL ? st->code : NULL;
+  }
+  return c->icao_code[i];
 }
 
 /* A country code as the ICAO code openbmis uses: a listed three-letter code as is, "D" for
  * Germany's MRZ form, an ISO alpha-2 code mapped to its alpha-3 code (reported). */
 static const char *country(pctx *c, const edi_segment *seg, bm_slice s, const char *field) {
   bm_slice pl;
+  const char *code;
   if (plain(seg, s, &pl) && pl.len == 3 && pl.ptr[0] >= 'A' && pl.ptr[0] <= 'Z' &&
       pl.ptr[1] >= 'A' && pl.ptr[1] <= 'Z' && pl.ptr[2] >= 'A' && pl.ptr[2] <= 'Z' &&
-      listed(c, pl.ptr)) {
-    char *p = arena_strndup(c->b->arena, pl.ptr, 3); /* a listed code as sent */
-    if (p == NULL) c->oom = true;
-    return p;
+      (code = listed(c, pl.ptr)) != NULL) {
+    return code; /* a listed code as sent: the table's copy, nothing to store */
   }
   const char *t = text(c, seg, s);
   if (t == NULL) return NULL;
@@ -408,7 +492,7 @@ static const char *date(pctx *c, const edi_segment *seg, const char *field, int 
     if (bm_date_cmp(b, c->opts.today) > 0) return date_general(c, seg, field, kind);
   }
   bool with_time = h >= 0 && kind == D_TIME;
-  char *out = arena_alloc(c->b->arena, with_time ? 17 : 11);
+  char *out = arena_chars(c->b->arena, with_time ? 17 : 11);
   if (out == NULL) {
     c->oom = true;
     return NULL;
@@ -693,7 +777,20 @@ static void seg_tdt(pctx *c, paxlst_msg *m, const edi_segment *seg) {
 }
 
 static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
-  const char *q = comp(c, seg, 1, 1);
+  bm_slice qs = component(c, seg, 1, 1), qt = {NULL, 0};
+  const char *q;
+  /* The four person qualifiers are stored as literals, the rest as sent. */
+  bool pl = plain(seg, qs, &qt);
+  if (pl && slice_is(qt, "FL"))
+    q = "FL";
+  else if (pl && slice_is(qt, "FM"))
+    q = "FM";
+  else if (pl && slice_is(qt, "DDU"))
+    q = "DDU";
+  else if (pl && slice_is(qt, "DDT"))
+    q = "DDT";
+  else
+    q = text(c, seg, qs);
   if (q != NULL && strcmp(q, "MS") == 0) {
     m->reporting_party = comp(c, seg, 4, 1);
     if (m->reporting_party == NULL) m->reporting_party = comp(c, seg, 2, 1);
@@ -707,7 +804,7 @@ static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
     return;
   }
   if (m->npersons == c->cap_persons) {
-    size_t ncap = c->cap_persons ? c->cap_persons * 2 : 16;
+    size_t ncap = c->cap_persons ? c->cap_persons * 2 : 64; /* fewer copies for 50-500 */
     paxlst_person *p = realloc(m->persons, ncap * sizeof *p);
     if (p == NULL) {
       c->oom = true;
@@ -744,7 +841,7 @@ static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
   const char *given = comp(c, seg, 4, 2), *middle = comp(c, seg, 4, 3);
   if (given != NULL && middle != NULL) {
     size_t gn = strlen(given), mn = strlen(middle);
-    char *g = arena_alloc(c->b->arena, gn + mn + 2);
+    char *g = arena_chars(c->b->arena, gn + mn + 2);
     if (g == NULL) {
       c->oom = true;
     } else {
@@ -900,9 +997,9 @@ static long parse_long(const char *s) {
 static void seg_person_detail(pctx *c, const edi_segment *seg, uint32_t t) {
   paxlst_person *p = person(c);
   if (p == NULL) return;
-  const char *q = comp(c, seg, 1, 1);
+  bm_slice q = qual(c, seg, 1, 1);
   if (t == TAG3('A', 'T', 'T')) {
-    if (q == NULL || strcmp(q, "2") != 0) return;
+    if (!slice_is(q, "2")) return;
     const char *s = comp(c, seg, 3, 1);
     if (s == NULL) {
       edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "sex", "empty sex");
@@ -918,17 +1015,17 @@ static void seg_person_detail(pctx *c, const edi_segment *seg, uint32_t t) {
              "nationality");
   } else if (t == TAG3('R', 'F', 'F')) {
     const char *v = comp(c, seg, 1, 2);
-    if (q == NULL || v == NULL) return;
-    if (strcmp(q, "SEA") == 0)
+    if (q.len == 0 || v == NULL) return;
+    if (slice_is(q, "SEA"))
       p->seat = v;
-    else if (strcmp(q, "AVF") == 0)
+    else if (slice_is(q, "AVF"))
       p->reservation_ref = v;
-    else if (strcmp(q, "ABO") == 0)
+    else if (slice_is(q, "ABO"))
       p->passenger_ref = v;
   } else if (t == TAG3('M', 'E', 'A')) {
     const char *unit = comp(c, seg, 3, 1), *val = comp(c, seg, 3, 2);
-    if (q == NULL) return;
-    if (strcmp(q, "CT") == 0) {
+    if (q.len == 0) return;
+    if (slice_is(q, "CT")) {
       const char *n = val != NULL ? val : unit;
       long v = n != NULL ? parse_long(n) : -1;
       if (n == NULL || v < 0 || v > 999)
@@ -936,9 +1033,9 @@ static void seg_person_detail(pctx *c, const edi_segment *seg, uint32_t t) {
                           n ? n : "");
       else
         p->bags = v;
-    } else if (strcmp(q, "WT") == 0 && val != NULL) {
+    } else if (slice_is(q, "WT") && val != NULL) {
       size_t vn = strlen(val), un = unit ? strlen(unit) : 0;
-      char *w = arena_alloc(c->b->arena, vn + (unit ? un + 1 : 0) + 1);
+      char *w = arena_chars(c->b->arena, vn + (unit ? un + 1 : 0) + 1);
       if (w == NULL) {
         c->oom = true;
       } else {
