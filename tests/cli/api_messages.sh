@@ -101,7 +101,7 @@ check "two messages now" 2 "$(req GET "/api/v1/flights/$FID" -H "Authorization: 
 
 # 5. Real carriers' files: GTAS's 260-passenger list (faults reported as warnings), the WCO sample.
 check "GTAS Test3" 201 "$(post_edi "$CAR" "$EDI/gtas/Test3.txt")"
-check "260 persons stored" "true 260" "$(jq -r '.messages[0] | "\(.stored) \(.flight.persons)"' "$TMP/b")"
+check "260 persons stored" "true 260" "$(jq -r '"\(.messages[0].stored) \(.summary.persons)"' "$TMP/b")"
 check "its faults reported" true "$(jq -r '(.messages[0].warnings | length) > 0' "$TMP/b")"
 check "a split part: UNH 01:C" "1 false" "$(jq -r '.messages[0] | "\(.part) \(.last_part)"' "$TMP/b")"
 check "WCO sample" 201 "$(post_edi "$CAR" "$EDI/minelytics/text_001_wco_sample_paxlst.txt")"
@@ -155,8 +155,10 @@ done
 check "expired API data deleted" 404 "$(req GET "/api/v1/flights/$WCO" -H "Authorization: Bearer $ANA")"
 check "the demo flight is kept" 200 "$(req GET "/api/v1/flights/$FID" -H "Authorization: Bearer $ANA")"
 check "retention audited" 200 "$(req GET "/api/v1/audit?action=api_data.purge" -H "Authorization: Bearer $DPO")"
-check "by the system, with counts" "1 system 270 persons, 0 hits, 2 messages, 2 flights" \
-  "$(jq -r '"\(.events | length) \(.events[0].actor) \(.events[0].reason | capture("retention: (?<c>[^;]*) deleted").c)"' "$TMP/b")"
+# The two expired flights may go in one run or two (the job runs every second): add the runs up.
+check "by the system, with counts" "system 270 persons, 0 hits, 2 messages, 2 flights" \
+  "$(jq -r '[.events[] | {a: .actor, c: (.reason | capture("retention: (?<p>[0-9]+) persons, (?<h>[0-9]+) hits, (?<m>[0-9]+) messages, (?<f>[0-9]+) flights") | map_values(tonumber))}]
+    | "\([.[].a] | unique | join(",")) \([.[].c.p] | add) persons, \([.[].c.h] | add) hits, \([.[].c.m] | add) messages, \([.[].c.f] | add) flights"' "$TMP/b")"
 has "the server says so" "$TMP/err" "bmis serve: retention:"
 
 kill -TERM "$PID"
