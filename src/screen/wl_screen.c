@@ -49,7 +49,8 @@
 #define WL_QGRAM_VIDS_MAX   1024  /* vocabulary tokens counted by the 3-gram fallback */
 #define WL_CACHE_SLOTS      16384 /* cached partner lists per thread (a power of two) */
 #define WL_ENTRY_HITS_MAX   (WL_SCORE_MAX + 64) /* entries considered per traveller */
-#define WL_FBLOOM_WORDS     16 /* 1024-bit filter in front of the frequent-partner map */
+#define WL_FBLOOM_WORDS     16   /* 1024-bit filter in front of the frequent-partner map */
+#define WL_PAIRMEMO_MAX     4096 /* (query token, list token) scores kept per traveller (estimate) */
 /* A partner scoring at least this is sure (the token is listed, or one edit from a listed one);
  * a strong query token without one makes the query "loose" (see candidates). */
 #define WL_PARTNER_SURE 0.90f
@@ -213,6 +214,8 @@ struct wl_scratch {
   uint64_t fbloom[WL_FBLOOM_WORDS]; /* bits of fmap's ids: most postings' tokens are not there */
   uint32_t fcover[WL_QT_MAX * WL_PARTNERS_MAX];
   unsigned nf;
+  sset pmemo; /* (list token << 5 | query token) -> the pair's score bits (left_pair) */
+  unsigned npmemo;
   sset cmap; /* name id -> cand */
   cand *c;
   unsigned nc;
@@ -298,7 +301,7 @@ wl_scratch *wl_scratch_new(const wl_index *ix, bm_diag *diag) {
             sset_init(&s->seen, 2 * WL_QGRAM_VIDS_MAX) &&
             sset_init(&s->grams, 2 * WL_QGRAM_VIDS_MAX) && sset_init(&s->vmap, 2 * WL_VHITS_MAX) &&
             sset_init(&s->fmap, 2 * WL_QT_MAX * WL_PARTNERS_MAX) &&
-            sset_init(&s->cmap, 2 * WL_CANDIDATES_MAX);
+            sset_init(&s->cmap, 2 * WL_CANDIDATES_MAX) && sset_init(&s->pmemo, 2 * WL_PAIRMEMO_MAX);
   if (!ok) {
     if (s->nz != NULL) bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory for a scratch");
     wl_scratch_free(s);
@@ -320,6 +323,7 @@ void wl_scratch_free(wl_scratch *s) {
   free(s->vmap.s);
   free(s->fmap.s);
   free(s->cmap.s);
+  free(s->pmemo.s);
   free(s);
 }
 
@@ -702,16 +706,24 @@ static void vhit_add(wl_scratch *s, uint32_t v, unsigned t, float sc) {
 }
 
 static void cand_add(wl_scratch *s, uint32_t name, uint32_t mask, uint32_t flags, uint32_t ev) {
-  const uint32_t *found = sset_find(&s->cmap, name);
-  if (found != NULL) {
-    s->c[*found].mask |= mask;
-    s->c[*found].flags |= flags;
-    return;
+  /* One probe finds the name or the free slot it would take. */
+  sset *t = &s->cmap;
+  for (uint32_t i = hash32(name) & t->mask;; i = (i + 1) & t->mask) {
+    sslot *sl = &t->s[i];
+    if (sl->epoch != t->epoch) {
+      if (s->nc == WL_CANDIDATES_MAX) return; /* the table stays at most half full */
+      sl->epoch = t->epoch;
+      sl->key = name;
+      sl->val = s->nc;
+      s->c[s->nc++] = (cand){name, mask, flags, ev, 0.0f, 0.0f};
+      return;
+    }
+    if (sl->key == name) {
+      s->c[sl->val].mask |= mask;
+      s->c[sl->val].flags |= flags;
+      return;
+    }
   }
-  if (s->nc == WL_CANDIDATES_MAX) return; /* the table stays at most half full */
-  bool fresh;
-  *sset_slot(&s->cmap, name, &fresh) = s->nc;
-  s->c[s->nc++] = (cand){name, mask, flags, ev, 0.0f, 0.0f};
 }
 
 /* Names of a pair-table run (with their evidence), known to match mask. */
@@ -799,6 +811,8 @@ static void candidates(wl_scratch *s, bool singles, bool loose) {
   sset_clear(&s->vmap);
   sset_clear(&s->fmap);
   sset_clear(&s->cmap);
+  sset_clear(&s->pmemo);
+  s->npmemo = 0;
   s->nvh = 0;
   s->nc = 0;
   s->nf = 0;
@@ -903,12 +917,54 @@ static float combine(const wl_scratch *s, const float *best, const float *bmass,
   return e;
 }
 
+/* nm_similarity of query token q1 (weight 1, its letters qletters) alone against list token v
+ * alone, 0 when the cheap gates say it cannot pair. */
+static float pair_score(const wl_index *ix, const nm_tok *q1, uint32_t qletters, uint32_t v) {
+  const wl__vtok *vt = &ix->vocab[v];
+  /* Letters shared, then nm_similarity's own first gate, here before its setup: Jaro-Winkler below
+   * it pairs only abjad tokens (by skeleton) and initials. */
+  bool gated = !((q1->flags | vt->flags) & (NM_TOK_ABJAD | NM_TOK_INITIAL));
+  if (gated && !wl__letters_close(qletters, vt->letters)) return 0.0f;
+  nm_tok e1 = vtok_view(ix, v, 1.0f);
+  if (gated && nm_jaro_winkler(q1->s, q1->len, e1.s, e1.len) < WL_REFINE_JW_GATE) return 0.0f;
+  return nm_pair_similarity(q1, &e1); /* = nm_similarity(q1, 1, &e1, 1) (names.h) */
+}
+
+/* pair_score of real query token t against list token v, kept per traveller: a pure function of
+ * the two tokens, and a traveller's candidates share tokens (one surname in hundreds of names, the
+ * same syllables in thousands of Han names), so most pairs come back. */
+static float left_pair(wl_scratch *s, unsigned t, const nm_tok *q1, uint32_t qletters, uint32_t v) {
+  const wl_index *ix = s->ix;
+  uint32_t *slot = NULL;
+  if (v < (1u << 27) && s->npmemo < WL_PAIRMEMO_MAX) { /* the key holds v << 5 | t (t < 32) */
+    bool fresh;
+    slot = sset_slot(&s->pmemo, v << 5 | t, &fresh);
+    if (!fresh) {
+      float sc;
+      memcpy(&sc, slot, sizeof sc);
+      return sc;
+    }
+    s->npmemo++;
+  } else if (v < (1u << 27)) {
+    const uint32_t *found = sset_find(&s->pmemo, v << 5 | t);
+    if (found != NULL) {
+      float sc;
+      memcpy(&sc, found, sizeof sc);
+      return sc;
+    }
+  }
+  float sc = pair_score(ix, q1, qletters, v);
+  if (slot != NULL) memcpy(slot, &sc, sizeof sc);
+  return sc;
+}
+
 /* The estimate of nm_similarity for candidate name n (see WL_SCORE_FLOOR): each query token's
  * best partner among the name's tokens, in nm_similarity's formula. Partners come from the keys,
  * which miss some pairs nm_similarity makes (YEONG / SONG: two edits early in a short token). So
  * when the estimate is below need but would reach it were the tokens left unmatched on both sides
- * to pair, those few pairs are scored here with nm_similarity, and the estimate is made again. */
-static float estimate(const wl_scratch *s, const wl__name *n, float need) {
+ * to pair, those few pairs are scored here (left_pair: nm_similarity of the two tokens alone, once
+ * per traveller), and the estimate is made again. */
+static float estimate(wl_scratch *s, const wl__name *n, float need) {
   const wl_index *ix = s->ix;
   float best[WL_QT_MAX] = {0}, bmass[WL_QT_MAX] = {0};
   bool bstrong[WL_QT_MAX] = {false};
@@ -997,17 +1053,13 @@ static float estimate(const wl_scratch *s, const wl__name *n, float need) {
     uint32_t qletters = wl__letters(q1.s, q1.len);
     for (unsigned k = 0; k < nleft; k++) {
       if (taken[k]) continue;
+      /* pair_score's first gate here, on the record the loop above read: most pairs left share
+       * too few letters (a score of 0, which changes nothing), and so skip the memo's lookup. */
       const wl__vtok *vt = &ix->vocab[left[k]];
       if (!((q1.flags | vt->flags) & (NM_TOK_ABJAD | NM_TOK_INITIAL)) &&
           !wl__letters_close(qletters, vt->letters))
         continue;
-      nm_tok e1 = vtok_view(ix, left[k], 1.0f);
-      /* nm_similarity's own first gate, here before its setup: Jaro-Winkler below it pairs only
-       * abjad tokens (by skeleton) and initials. */
-      if (!((q1.flags | e1.flags) & (NM_TOK_ABJAD | NM_TOK_INITIAL)) &&
-          nm_jaro_winkler(q1.s, q1.len, e1.s, e1.len) < WL_REFINE_JW_GATE)
-        continue;
-      float sc = nm_similarity(&q1, 1, &e1, 1, NULL);
+      float sc = left_pair(s, t, &q1, qletters, left[k]);
       if (sc > bs) bs = sc, bk = k;
     }
     if (bs > 0.0f) {
@@ -1043,7 +1095,8 @@ enum {
 enum { NAT_NONE = 0, NAT_SAME, NAT_DIFF };
 enum { DOC_NONE = 0, DOC_CONFLICT };
 
-static void dob_compare(const wl_date *q, const wl_date *e, int *kind, float *adj) {
+static inline __attribute__((always_inline)) void dob_compare(const wl_date *q, const wl_date *e,
+                                                              int *kind, float *adj) {
   int lo = e->year, hi = e->year_to > e->year ? e->year_to : e->year;
   bool range = hi > lo;
   bool full = !range && q->month && e->month && q->day && e->day;
