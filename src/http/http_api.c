@@ -85,6 +85,16 @@ static void reply(http_resp *resp, int status, json_t *body) {
     reply(resp, 200, arr_ ? json_pack("{s:o}", key, arr_) : NULL);                                 \
   } while (0)
 
+/* End a list handler: the problem for err, else REPLY_LIST; ITEMS (heap) is freed either way. */
+#define FINISH_LIST(resp, err, d, key, items, n, encode)                                           \
+  do {                                                                                             \
+    if ((err) != BM_OK)                                                                            \
+      fail(resp, err, &(d));                                                                       \
+    else                                                                                           \
+      REPLY_LIST(resp, key, items, n, encode);                                                     \
+    free(items);                                                                                   \
+  } while (0)
+
 /* The body as an object (400 when it is not one). */
 static const json_t *body_object(const http_req *req, http_resp *resp) {
   if (req->json == NULL || !json_is_object(req->json)) {
@@ -502,13 +512,7 @@ void http_api_traveller_search(http_req *req, http_resp *resp) {
   bm_err aerr = app_audit(a, &by, "traveller.search", "query", what, found,
                           err == BM_OK ? "ok" : "failed", err == BM_OK ? &d : NULL);
   if (err == BM_OK) err = aerr;
-  if (err != BM_OK) {
-    free(t);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "travellers", t, n, js_traveller_encode);
-  free(t);
+  FINISH_LIST(resp, err, d, "travellers", t, n, js_traveller_encode);
 }
 
 /* ---- Overstayers ---- */
@@ -571,13 +575,7 @@ void http_api_referrals_open(http_req *req, http_resp *resp) {
   app_actor by;
   actor_of(req, &by);
   if (err == BM_OK) err = app_audit(a, &by, "referral.list", "bcp", b ? b : "all", NULL, "ok", &d);
-  if (err != BM_OK) {
-    free(r);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "referrals", r, n, js_referral_encode);
-  free(r);
+  FINISH_LIST(resp, err, d, "referrals", r, n, js_referral_encode);
 }
 
 void http_api_referral_resolve(http_req *req, http_resp *resp) {
@@ -693,13 +691,7 @@ void http_api_audit_list(http_req *req, http_resp *resp) {
   /* Reading the audit trail is itself audited: who watches the watchers. */
   if (err == BM_OK)
     err = app_audit(a, &by, "audit.read", "audit", after ? after : "0", NULL, "ok", &d);
-  if (err != BM_OK) {
-    free(ev);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "events", ev, n, js_audit_event_encode);
-  free(ev);
+  FINISH_LIST(resp, err, d, "events", ev, n, js_audit_event_encode);
 }
 
 void http_api_audit_verify(http_req *req, http_resp *resp) {
@@ -732,13 +724,7 @@ void http_api_users(http_req *req, http_resp *resp) {
   char found[32];
   snprintf(found, sizeof found, "%zu users", n);
   if (err == BM_OK) err = app_audit(a, &by, "user.list", "user", "all", found, "ok", &d);
-  if (err != BM_OK) {
-    free(u);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "users", u, n, js_user_encode);
-  free(u);
+  FINISH_LIST(resp, err, d, "users", u, n, js_user_encode);
 }
 
 void http_api_user_create(http_req *req, http_resp *resp) {
@@ -855,13 +841,7 @@ void http_api_hits(http_req *req, http_resp *resp) {
   app_actor by;
   actor_of(req, &by);
   bm_err err = h ? app_hits_list(app_of(req), &by, pending, h, (size_t)lim, &n, &d) : BM_ERR_NOMEM;
-  if (err != BM_OK) {
-    free(h);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "hits", h, n, js_hit_view_encode);
-  free(h);
+  FINISH_LIST(resp, err, d, "hits", h, n, js_hit_view_encode);
 }
 
 void http_api_watchlist_entry(http_req *req, http_resp *resp) {
@@ -1034,13 +1014,7 @@ void http_api_flights(http_req *req, http_resp *resp) {
   actor_of(req, &by);
   bm_err err = f ? app_api_flights(app_of(req), &by, since, until, f, API_FLIGHTS_MAX, &n, &d)
                  : BM_ERR_NOMEM;
-  if (err != BM_OK) {
-    free(f);
-    fail(resp, err, &d);
-    return;
-  }
-  REPLY_LIST(resp, "flights", f, n, js_api_flight_encode);
-  free(f);
+  FINISH_LIST(resp, err, d, "flights", f, n, js_api_flight_encode);
 }
 
 void http_api_flight_get(http_req *req, http_resp *resp) {
