@@ -278,8 +278,7 @@ typedef struct app_api_person_result {
   const paxlst_person *parsed;
   unsigned nhits;
   store_api_hit hits[STORE_API_HITS_MAX]; /* list and score filled; disposition "" */
-  cusres_status status;                   /* the interactive API answer */
-  char board_text[64];                    /* e.g. "INSUFFICIENT DATA: BIRTH DATE" */
+  cusres_status status;                   /* the interactive API answer (text in person) */
 } app_api_person_result;
 
 typedef struct app_api_message_result {
@@ -298,6 +297,10 @@ typedef struct app_api_ingest {
   app_api_person_result *persons;
   size_t npersons;
   double parse_ms, screen_ms, store_ms; /* where the time went */
+  /* The lists the persons were screened against (none loaded: nobody could hit, and every
+   * complete person is answered "board"; the answer says so). */
+  size_t nlists;
+  app_list_info lists[APP_LISTS_MAX];
 } app_api_ingest;
 
 /* Parse, screen and store bytes[0..len) (at most APP_API_BYTES_MAX) sent by actor by (a user:

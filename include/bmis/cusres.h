@@ -142,6 +142,13 @@ bm_err cusres_build_error(const paxlst_msg *req, const char *code, const char *t
 cusres_status cusres_decide(const paxlst_person *p, const wl_hit *hits, unsigned nhits,
                             float no_board_threshold);
 
+/* The screening query of person p, the one the server and `bmis paxlst screen|respond` screen: the
+ * names, the birth date (a year or year and month when that is all that was sent; unknown when it
+ * is not a date), the nationality and the first document's issuing state as the lists' alpha-3
+ * codes (PAXLST gives ICAO codes, "D" for Germany), sex M/F, the first document's number and type.
+ * Strings are borrowed from p. p NULL gives an empty query. */
+wl_query cusres_person_query(const paxlst_person *p);
+
 /* The FTX text for status s of person p: for CUSRES_INSUFFICIENT the missing data named, e.g.
  * "INSUFFICIENT DATA: BIRTH DATE" or "INSUFFICIENT DATA: SURNAME, BIRTH DATE, DOCUMENT NUMBER"
  * (plain "INSUFFICIENT DATA" when nothing is missing); otherwise cusres_status_text(s). A static

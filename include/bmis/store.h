@@ -563,6 +563,7 @@ typedef struct store_api_person {
   char debarkation[STORE_CODE_BYTES_MAX];
   char traveller_key[STORE_KEY_BYTES_MAX];
   char board[STORE_CODE_BYTES_MAX]; /* "board", "no_board", "insufficient" */
+  char board_text[64];              /* the CUSRES text, e.g. "INSUFFICIENT DATA: BIRTH DATE" */
   int hits;                         /* hits stored (after false-hit dispositions) */
   int max_score_permille;
   int64_t screened_ms;

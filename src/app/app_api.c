@@ -60,41 +60,6 @@ static int64_t local_ms(const char *s) {
   return t == (time_t)-1 ? 0 : (int64_t)t * 1000;
 }
 
-/* "YYYY-MM-DD" (or a prefix of it) as a screening date. */
-static wl_date query_date(const char *s) {
-  wl_date w;
-  memset(&w, 0, sizeof w);
-  if (s == NULL) return w;
-  int y = 0, m = 0, d = 0;
-  int n = sscanf(s, "%4d-%2d-%2d", &y, &m, &d);
-  if (n < 1 || y < 1800 || y > 2200) return w;
-  w.year = w.year_to = (int16_t)y;
-  if (n >= 2 && m >= 1 && m <= 12) w.month = (uint8_t)m;
-  if (n >= 3 && w.month && d >= 1 && d <= 31) w.day = (uint8_t)d;
-  return w;
-}
-
-static wl_query person_query(const paxlst_person *p) {
-  wl_query q;
-  memset(&q, 0, sizeof q);
-  q.surname = p->surname;
-  q.given_names = p->given_names;
-  q.birth = query_date(p->birth_date);
-  if (p->nationality != NULL)
-    q.nationality = wl_country_code(p->nationality, strlen(p->nationality));
-  q.sex = p->sex != NULL && (p->sex[0] == 'M' || p->sex[0] == 'F') ? p->sex[0] : 0;
-  if (p->ndocuments > 0) {
-    const paxlst_document *d = &p->documents[0];
-    q.document_number = d->number;
-    if (d->issuing_state != NULL) {
-      q.document_country = wl_country_code(d->issuing_state, strlen(d->issuing_state));
-      if (q.document_country == NULL) q.document_country = d->issuing_state;
-    }
-    q.document_type = d->type;
-  }
-  return q;
-}
-
 /* The board decision (cusres_decide: a listed document, then missing data, then a strong hit),
  * from the hits kept after false-hit dispositions. Weaker hits go to the analysts' queue (the
  * flight view) without stopping the boarding. */
@@ -111,7 +76,7 @@ static void decide(app_api_person_result *r, float no_board) {
                                       [CUSRES_INSUFFICIENT] = "insufficient"};
   copy(r->person.board, sizeof r->person.board,
        (unsigned)r->status < BM_COUNTOF(words) && words[r->status] ? words[r->status] : "board");
-  copy(r->board_text, sizeof r->board_text, cusres_decide_text(r->parsed, r->status));
+  copy(r->person.board_text, sizeof r->person.board_text, cusres_decide_text(r->parsed, r->status));
 }
 
 /* The reasons of a hit joined with "; ". */
@@ -159,9 +124,12 @@ static int64_t list_id(const app_snap *sn, const char *name) {
 /* Screen every person of the batch's storable messages in one call. */
 static bm_err screen_all(app *a, app_api_ingest *r, bm_diag *diag) {
   size_t n = r->npersons;
-  if (n == 0) return BM_OK;
   app_snap *sn = app__snap_acquire(a);
-  if (sn == NULL || sn->ix == NULL) {
+  if (sn != NULL && sn->ix != NULL) {
+    r->nlists = sn->nlists;
+    memcpy(r->lists, sn->info, sn->nlists * sizeof sn->info[0]);
+  }
+  if (n == 0 || sn == NULL || sn->ix == NULL) {
     app__snap_release(a, sn);
     return BM_OK;
   }
@@ -175,7 +143,7 @@ static bm_err screen_all(app *a, app_api_ingest *r, bm_diag *diag) {
     err = bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory screening %zu persons", n);
     goto done;
   }
-  for (size_t i = 0; i < n; i++) qs[i] = person_query(r->persons[i].parsed);
+  for (size_t i = 0; i < n; i++) qs[i] = cusres_person_query(r->persons[i].parsed);
   wl_screen_opts o = {a->threshold, limit, NULL};
   err = wl_screen_batch(sn->ix, qs, n, &o, 0, hits, nh, errs);
   if (err != BM_OK) {
@@ -233,7 +201,7 @@ static void person_row(const paxlst_person *p, store_api_person *o) {
   copy(o->passenger_ref, sizeof o->passenger_ref, p->passenger_ref);
   copy(o->embarkation, sizeof o->embarkation, p->embarkation);
   copy(o->debarkation, sizeof o->debarkation, p->debarkation);
-  wl_query q = person_query(p);
+  wl_query q = cusres_person_query(p);
   wl_traveller_key(&q, o->traveller_key, sizeof o->traveller_key);
 }
 
@@ -341,7 +309,9 @@ bm_err app_api_ingest_run(app *a, const app_actor *by, const char *bytes, size_t
   if (r == NULL) return bm_diag_set(diag, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   paxlst_opts po = {0, {0, 0, 0}};
   bm_err err = paxlst_parse(bytes, len, &po, &r->batch, diag);
-  if (err != BM_OK && err != BM_ERR_LIMIT) goto fail;
+  /* Over a limit (more messages than one batch holds): refuse the post as a whole rather than
+   * store its first part and drop the rest unseen; the carrier splits it. */
+  if (err != BM_OK) goto fail;
   if (r->batch == NULL || r->batch->nmsgs == 0) {
     err = bm_diag_set(diag, BM_ERR_INVALID, "body", 0, 0,
                       "no UN/EDIFACT message (UNH ... UNT) in the %zu bytes received%s%s", len,

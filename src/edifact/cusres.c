@@ -97,6 +97,46 @@ const char *cusres_decide_text(const paxlst_person *p, cusres_status s) {
   return cusres_status_text(s);
 }
 
+/* "YYYY-MM-DD" (or a prefix of it) as a screening date. */
+static wl_date query_date(const char *s) {
+  wl_date w;
+  memset(&w, 0, sizeof w);
+  if (s == NULL) return w;
+  int y = 0, m = 0, d = 0;
+  int n = sscanf(s, "%4d-%2d-%2d", &y, &m, &d);
+  if (n < 1 || y < 1800 || y > 2200) return w;
+  w.year = w.year_to = (int16_t)y;
+  if (n >= 2 && m >= 1 && m <= 12) w.month = (uint8_t)m;
+  if (n >= 3 && w.month && d >= 1 && d <= 31) w.day = (uint8_t)d;
+  return w;
+}
+
+wl_query cusres_person_query(const paxlst_person *p) {
+  if (p == NULL) {
+    wl_query none;
+    memset(&none, 0, sizeof none);
+    return none;
+  }
+  wl_query q;
+  memset(&q, 0, sizeof q);
+  q.surname = p->surname;
+  q.given_names = p->given_names;
+  q.birth = query_date(p->birth_date);
+  if (p->nationality != NULL)
+    q.nationality = wl_country_code(p->nationality, strlen(p->nationality));
+  q.sex = p->sex != NULL && (p->sex[0] == 'M' || p->sex[0] == 'F') ? p->sex[0] : 0;
+  if (p->ndocuments > 0) {
+    const paxlst_document *d = &p->documents[0];
+    q.document_number = d->number;
+    if (d->issuing_state != NULL) {
+      q.document_country = wl_country_code(d->issuing_state, strlen(d->issuing_state));
+      if (q.document_country == NULL) q.document_country = d->issuing_state;
+    }
+    q.document_type = d->type;
+  }
+  return q;
+}
+
 cusres_answer cusres_answer_for(const paxlst_person *p, cusres_status s) {
   cusres_answer a = {s, NULL, NULL, cusres_decide_text(p, s)};
   if (p != NULL) {

@@ -595,23 +595,7 @@ json_t *js_api_person_encode(const store_api_person *p, const store_api_hit *hit
     rc |= json_object_set_new(o, "debarkation", str_or_null(p->debarkation));
     rc |= json_object_set_new(o, "traveller_key", str_or_null(p->traveller_key));
     rc |= json_object_set_new(o, "board", json_string(p->board));
-    char text[64];
-    if (strcmp(p->board, "insufficient") == 0) {
-      /* What was missing, as the carrier was told (cusres_decide_text). */
-      const char *miss[3] = {p->surname[0] ? NULL : "SURNAME",
-                             p->birth_date[0] ? NULL : "BIRTH DATE",
-                             p->doc_number[0] ? NULL : "DOCUMENT NUMBER"};
-      size_t w = (size_t)snprintf(text, sizeof text, "INSUFFICIENT DATA");
-      for (int i = 0, first = 1; i < 3; i++) {
-        if (miss[i] == NULL) continue;
-        w += (size_t)snprintf(text + w, sizeof text - w, "%s%s", first ? ": " : ", ", miss[i]);
-        first = 0;
-      }
-    } else {
-      snprintf(text, sizeof text, "%s",
-               strcmp(p->board, "no_board") == 0 ? "NO BOARD" : "OK TO BOARD");
-    }
-    rc |= json_object_set_new(o, "board_text", json_string(text));
+    rc |= json_object_set_new(o, "board_text", str_or_null(p->board_text));
     rc |= json_object_set_new(o, "max_score", json_real((double)p->max_score_permille / 1000.0));
     rc |= json_object_set_new(o, "screened", time_or_null(p->screened_ms));
     rc |= json_object_set_new(o, "hits", hs);
@@ -676,6 +660,12 @@ json_t *js_api_ingest_encode(const app_api_ingest *r) {
                                         "persons", (json_int_t)r->npersons, "with_hits",
                                         (json_int_t)with_hits, "no_board", (json_int_t)no_board,
                                         "insufficient", (json_int_t)insufficient));
+    json_t *lists = json_array();
+    for (size_t i = 0; lists != NULL && i < r->nlists; i++)
+      if (json_array_append_new(lists, json_pack("{s:s, s:s}", "name", r->lists[i].name, "version",
+                                                 r->lists[i].version)))
+        lists = (json_decref(lists), NULL);
+    rc |= json_object_set_new(o, "screened_against", lists);
     rc |= json_object_set_new(o, "timing_ms",
                               json_pack("{s:f, s:f, s:f}", "parse", r->parse_ms, "screen",
                                         r->screen_ms, "store", r->store_ms));

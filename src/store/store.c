@@ -797,6 +797,7 @@ static bm_err api_person_check(store_api_person *p, bm_diag *d) {
   STR(p, debarkation, 0);
   STR(p, traveller_key, 0);
   STR(p, board, 1);
+  STR(p, board_text, 0);
   if (strcmp(p->board, "board") != 0 && strcmp(p->board, "no_board") != 0 &&
       strcmp(p->board, "insufficient") != 0)
     return bm_diag_set(d, BM_ERR_INVALID, "board", 0, 0,

@@ -11,13 +11,7 @@ BMIS=${1:?path to bmis}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../demo"
 EDI="$HERE/../data/edifact"
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+server_tmp
 CURL=(curl -s -S --max-time 30)
 
 # 1. A small demo (it receives its flight UX871 from the demo carrier) and the server with the
@@ -74,6 +68,7 @@ check "the national alert and the stolen passport" "$WANT" \
 check "the stolen passport is a document match" true \
   "$(jq -r '[.person_list[].hits[] | select(.list == "sltd")][0].document_match' "$TMP/b")"
 check "the carrier forgot a birth date" 1 "$(jq -r '[.person_list[] | select(.board == "insufficient")] | length' "$TMP/b")"
+check "and was told so" "INSUFFICIENT DATA: BIRTH DATE" "$(jq -r '[.person_list[] | select(.board == "insufficient")][0].board_text' "$TMP/b")"
 check "one message, the only part" "1 true 1 true" \
   "$(jq -r '"\(.messages) \(.message_list[0].last_part) \(.parts_last) \(.parts_complete)"' "$TMP/b")"
 check "reading a flight is audited" 200 "$(req GET "/api/v1/audit?action=flight.read&object_id=$FID" -H "Authorization: Bearer $DPO")"
@@ -95,6 +90,7 @@ check "not pre-screened at an exit" null "$(req POST /api/v1/inspections -H "Aut
 # 4. The carrier sends the same list again (an update): the same flight, persons replaced.
 check "post the demo list again" 201 "$(post_edi "$CAR" "$TMP/bmis.db.paxlst.edi")"
 check "stored on the same flight" "true $FID 150" "$(jq -r '.messages[0] | "\(.stored) \(.flight.id) \(.flight.persons)"' "$TMP/b")"
+check "screened against the four demo lists" "national ofac sltd un" "$(jq -r '[.screened_against[].name] | sort | join(" ")' "$TMP/b")"
 check "summary" "1 150 2 2 1" "$(jq -r '.summary | "\(.stored) \(.persons) \(.with_hits) \(.no_board) \(.insufficient)"' "$TMP/b")"
 check "board text" "INSUFFICIENT DATA: BIRTH DATE" "$(jq -r '[.persons[] | select(.board == "insufficient")][0].board_text' "$TMP/b")"
 check "two messages now" 2 "$(req GET "/api/v1/flights/$FID" -H "Authorization: Bearer $ANA" >/dev/null; jq -r .messages "$TMP/b")"

@@ -606,6 +606,8 @@ static void test_app_api_ingest_prescreen_purge(void **state) {
   assert_string_equal(r->msgs[0].flight.number, "100");
   assert_int_equal(r->msgs[0].flight.persons, 4);
   assert_int_equal(r->npersons, 4);
+  assert_int_equal(r->nlists, 1);
+  assert_string_equal(r->lists[0].name, "national");
   const app_api_person_result *anna = find_person(r, "ERIKSSON");
   assert_true(anna->nhits >= 1);
   assert_string_equal(anna->hits[0].entry_id, "A-1");
@@ -619,7 +621,7 @@ static void test_app_api_ingest_prescreen_purge(void **state) {
   const app_api_person_result *clean = find_person(r, "CLEAN");
   assert_int_equal(clean->nhits, 0);
   assert_string_equal(clean->person.board, "insufficient");
-  assert_string_equal(clean->board_text, "INSUFFICIENT DATA: BIRTH DATE");
+  assert_string_equal(clean->person.board_text, "INSUFFICIENT DATA: BIRTH DATE");
   const app_api_person_result *piotr = find_person(r, "KOWALCZYK");
   assert_true(piotr->nhits >= 1);
   char piotr_key[STORE_KEY_BYTES_MAX];
@@ -665,6 +667,13 @@ static void test_app_api_ingest_prescreen_purge(void **state) {
   assert_int_equal(v->nmessages, 2);
   assert_string_equal(v->persons[0].board, "no_board");
   assert_int_equal(v->flight.persons_with_hits, 2);
+  bool seen_clean = false; /* the text the carrier was answered is kept with the person */
+  for (size_t i = 0; i < v->npersons; i++)
+    if (strcmp(v->persons[i].surname, "CLEAN") == 0) {
+      assert_string_equal(v->persons[i].board_text, "INSUFFICIENT DATA: BIRTH DATE");
+      seen_clean = true;
+    }
+  assert_true(seen_clean);
   app_api_flight_view_free(v);
   store_audit_event ev[8];
   size_t n = 0;
@@ -728,6 +737,17 @@ static void test_app_api_ingest_bad_input(void **state) {
   assert_int_equal(r->npersons, 4);
   app_api_ingest_free(r);
   free(good);
+  /* More messages than a batch holds: refused as a whole (413), nothing stored. */
+  static const char tiny[] = "UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'";
+  size_t nt = sizeof tiny - 1, count = PAXLST_MESSAGES_MAX + 1;
+  char *many = malloc(nt * count);
+  assert_non_null(many);
+  for (size_t i = 0; i < count; i++) memcpy(many + i * nt, tiny, nt);
+  assert_true(nt * count <= APP_API_BYTES_MAX);
+  assert_int_equal(app_api_ingest_run(f->a, &f->officer, many, nt * count, 0, &r, &d),
+                   BM_ERR_LIMIT);
+  assert_null(r);
+  free(many);
 }
 
 int main(void) {

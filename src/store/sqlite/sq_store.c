@@ -90,7 +90,7 @@
   "p.id, p.flight_id, p.message_id, p.role, p.surname, p.given_names, p.sex, p.birth_date, "       \
   "p.nationality, p.residence_country, p.doc_type, p.doc_number, p.doc_issuing_state, "            \
   "p.doc_expiry, p.seat, p.reservation_ref, p.passenger_ref, p.embarkation, p.debarkation, "       \
-  "p.traveller_key, p.board, p.hits, p.max_score_permille, p.screened_ms"
+  "p.traveller_key, p.board, p.hits, p.max_score_permille, p.screened_ms, p.board_text"
 /* A person with a hit whose latest disposition is a confirmed (true) hit: kept past retention. */
 #define APIP_CONFIRMED                                                                             \
   "EXISTS (SELECT 1 FROM api_hit h WHERE h.person_id = p.id AND (SELECT d.decision FROM "          \
@@ -375,8 +375,8 @@ static const char *const sq_sql[SQ_COUNT] = {
         "INSERT INTO api_person (flight_id, message_id, role, surname, given_names, sex, "
         "birth_date, nationality, residence_country, doc_type, doc_number, doc_issuing_state, "
         "doc_expiry, seat, reservation_ref, passenger_ref, embarkation, debarkation, "
-        "traveller_key, board, hits, max_score_permille, screened_ms) VALUES (?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "traveller_key, board, hits, max_score_permille, screened_ms, board_text) VALUES (?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     /* Hits first: no board, then the best score, then by name. */
     [SQ_APIP_LIST] = "SELECT " APIP_COLS " FROM api_person p WHERE p.flight_id = ?1 ORDER BY "
                      "(p.board = 'no_board') DESC, p.max_score_permille DESC, p.surname, "
@@ -854,6 +854,14 @@ static bm_err with_reader_tx(store_backend *b, sq_job_fn fn, void *arg, bm_diag 
   return e;
 }
 
+/* A read of up to cap rows into *n: nothing to do (and *n = 0) when cap is 0. */
+static bm_err with_reader_list(store_backend *b, sq_job_fn fn, void *arg, size_t cap, size_t *n,
+                               bm_diag *d) {
+  *n = 0;
+  if (cap == 0) return BM_OK;
+  return with_reader(b, fn, arg, d);
+}
+
 /* ---- Generic row readers ---- */
 
 typedef bm_err (*row_fn)(sqlite3_stmt *st, void *out, bm_diag *d);
@@ -1170,9 +1178,7 @@ static bm_err r_list(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err list_by(store_backend *b, sq_id sid, int nkeys, int64_t key, row_fn rd, void *out,
                       size_t elem, size_t cap, size_t *n, bm_diag *d) {
   list_args a = {sid, nkeys, key, rd, out, elem, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_list, &a, d);
+  return with_reader_list(b, r_list, &a, cap, n, d);
 }
 
 /* Writes that update one row by id: ?1 = id, then up to 4 values; NOTFOUND when no row changed
@@ -1498,9 +1504,7 @@ static bm_err r_traveller_search(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err sq_traveller_search(store_backend *b, const store_traveller_query *q,
                                   store_traveller *out, size_t cap, size_t *n, bm_diag *d) {
   search_args a = {q, out, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_traveller_search, &a, d);
+  return with_reader_list(b, r_traveller_search, &a, cap, n, d);
 }
 
 /* ---- Crossings ---- */
@@ -1715,9 +1719,7 @@ static bm_err r_hit_list(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err sq_hit_list(store_backend *b, const store_hit_filter *f, store_hit_view *out,
                           size_t cap, size_t *n, bm_diag *d) {
   hit_list_args a = {f, out, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_hit_list, &a, d);
+  return with_reader_list(b, r_hit_list, &a, cap, n, d);
 }
 
 /* ---- Statistics ---- */
@@ -1937,9 +1939,7 @@ static bm_err r_disposition_list(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err sq_disposition_list(store_backend *b, const char *key, int64_t wid,
                                   store_disposition *out, size_t cap, size_t *n, bm_diag *d) {
   disp_list_args a = {key, wid, out, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_disposition_list, &a, d);
+  return with_reader_list(b, r_disposition_list, &a, cap, n, d);
 }
 
 /* ---- Referrals ---- */
@@ -2153,6 +2153,7 @@ static bm_err row_api_person(sqlite3_stmt *st, void *out, bm_diag *d) {
   o->hits = (int)COL_I64(21);
   o->max_score_permille = (int)COL_I64(22);
   o->screened_ms = COL_I64(23);
+  COL_TEXT(24, o->board_text);
   return bad ? too_long(d) : BM_OK;
 }
 
@@ -2292,6 +2293,7 @@ static bm_err w_api_person_insert(sq_conn *c, store_api_person *p, bm_diag *d) {
   sqlite3_bind_int(st, 21, p->hits);
   sqlite3_bind_int(st, 22, p->max_score_permille);
   sqlite3_bind_int64(st, 23, p->screened_ms);
+  bind_text(st, 24, p->board_text);
   return run_insert(c, st, &p->id, "person", d);
 }
 
@@ -2373,9 +2375,7 @@ static bm_err r_api_flight_list(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err sq_api_flight_list(store_backend *b, int64_t since, int64_t until,
                                  store_api_flight *out, size_t cap, size_t *n, bm_diag *d) {
   api_list_args a = {since, until, out, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_api_flight_list, &a, d);
+  return with_reader_list(b, r_api_flight_list, &a, cap, n, d);
 }
 static bm_err sq_api_flight_get(store_backend *b, int64_t id, store_api_flight *out, bm_diag *d) {
   return get_by(b, SQ_APIF_GET, id, NULL, row_api_flight, out, "flight", d);
@@ -2479,9 +2479,7 @@ static bm_err r_audit_list(sq_conn *c, void *arg, bm_diag *d) {
 static bm_err sq_audit_list(store_backend *b, const store_audit_filter *f, store_audit_event *out,
                             size_t cap, size_t *n, bm_diag *d) {
   audit_list_args a = {f, out, cap, n};
-  *n = 0;
-  if (cap == 0) return BM_OK;
-  return with_reader(b, r_audit_list, &a, d);
+  return with_reader_list(b, r_audit_list, &a, cap, n, d);
 }
 
 typedef struct walk_args {
