@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "bmis/base.h"
+
 #define CMD_EXIT_OK      0
 #define CMD_EXIT_INVALID 1
 #define CMD_EXIT_USAGE   2
@@ -49,5 +51,13 @@ struct store;
  * SQLite file is an error instead of a new database. Prints the reason to stderr and returns -1 on
  * failure. */
 int cmd__store_open(const char *cmd, const char *db, int must_exist, struct store **out);
+/* A date "YYYY-MM-DD" (1900-9999, a real day) into *out: 0, or -1 when it is not one. */
+int cmd__parse_date(const char *s, bm_date *out);
+/* Bytes of a list name given as --list NAME=FILE (longer: the whole argument is a path). */
+#define CMD_LIST_NAME_MAX 256
+struct wl_list;
+/* Load a watchlist named by a --list argument ([NAME=]FILE, format sniffed). Load errors and the
+ * list's issues go to stderr prefixed with prog ("bmis screen"). 0, or -1 when it cannot load. */
+int cmd__load_list(const char *prog, const char *arg, struct wl_list **out);
 
 #endif

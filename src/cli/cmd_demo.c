@@ -104,20 +104,6 @@ static int parse_uint(const char *opt, const char *s, unsigned long long max,
   return 0;
 }
 
-static int parse_date(const char *s, bm_date *out) {
-  int y, m, d;
-  char tail;
-  if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(s) != 10 || m < 1 ||
-      m > 12 || d < 1 || d > bm_days_in_month(y, m)) {
-    fprintf(stderr, "bmis demo: --end-date wants a date YYYY-MM-DD\n");
-    return -1;
-  }
-  out->year = (int16_t)y;
-  out->month = (uint8_t)m;
-  out->day = (uint8_t)d;
-  return 0;
-}
-
 static const char *default_data_dir(void) {
   if (exists("demo/watchlists")) return "demo";
 #ifdef BMIS_DEMO_DIR
@@ -274,7 +260,10 @@ int cmd_demo(int argc, char **argv) {
       if (parse_uint(a, v, UINT64_MAX, &n) != 0) return CMD_EXIT_USAGE;
       o.seed = n;
     } else if (strcmp(a, "--end-date") == 0) {
-      if (parse_date(v, &o.end_date) != 0) return CMD_EXIT_USAGE;
+      if (cmd__parse_date(v, &o.end_date) != 0) {
+        fprintf(stderr, "bmis demo: --end-date wants a date YYYY-MM-DD\n");
+        return CMD_EXIT_USAGE;
+      }
     } else if (strcmp(a, "--days") == 0) {
       if (parse_uint(a, v, APP_DEMO_DAYS_MAX, &n) != 0) return CMD_EXIT_USAGE;
       o.days = (unsigned)n;

@@ -57,17 +57,6 @@ void cmd_mrz_help(FILE *out) {
       "    | bmis mrz check\n");
 }
 
-static int parse_iso_date(const char *s, bm_date *out) {
-  int y, m, d;
-  char tail;
-  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return -1;
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > bm_days_in_month(y, m)) return -1;
-  out->year = (int16_t)y;
-  out->month = (uint8_t)m;
-  out->day = (uint8_t)d;
-  return 0;
-}
-
 /* ---- check ---- */
 
 typedef struct check_state {
@@ -190,7 +179,7 @@ static int mrz_check_main(int argc, char **argv) {
     } else if (strcmp(a, "--autocorrect") == 0) {
       st.opts.flags |= MRZ_OPT_AUTOCORRECT;
     } else if (strcmp(a, "--today") == 0) {
-      if (i + 1 >= argc || parse_iso_date(argv[i + 1], &st.opts.today) != 0) {
+      if (i + 1 >= argc || cmd__parse_date(argv[i + 1], &st.opts.today) != 0) {
         fprintf(stderr, "bmis mrz check: --today needs a date YYYY-MM-DD\n");
         return CMD_EXIT_USAGE;
       }

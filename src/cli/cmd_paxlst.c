@@ -18,9 +18,8 @@
 #include "bmis/watchlist.h"
 #include "cli/cmd.h"
 
-/* Watchlists per `paxlst screen` / `respond` call, and bytes of a list name (as `bmis screen`). */
-#define PAXLST_CLI_LISTS_MAX     64
-#define PAXLST_CLI_LIST_NAME_MAX 64
+/* Watchlists per `paxlst screen` / `respond` call. */
+#define PAXLST_CLI_LISTS_MAX 64
 
 void cmd_paxlst_help(FILE *out) {
   fprintf(
@@ -78,17 +77,6 @@ void cmd_paxlst_help(FILE *out) {
       "       later part replaces the earlier), a missing final part and parts after it in\n"
       "       errors. Exit status: 0 every flight complete, 1 a flight incomplete or a parse\n"
       "       error, 2 usage or I/O error.\n");
-}
-
-static int parse_iso_date(const char *s, bm_date *out) {
-  int y, m, d;
-  char tail;
-  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return -1;
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > bm_days_in_month(y, m)) return -1;
-  out->year = (int16_t)y;
-  out->month = (uint8_t)m;
-  out->day = (uint8_t)d;
-  return 0;
 }
 
 /* Read and parse one file (NULL: stdin). Returns 0 with *out and *buf set (free both), or 2 after
@@ -180,7 +168,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, paxlst_opts *opts,
     } else if (strcmp(a, "--strict") == 0) {
       opts->flags |= EDI_OPT_STRICT;
     } else if (strcmp(a, "--today") == 0) {
-      if (i + 1 >= argc || parse_iso_date(argv[i + 1], &opts->today) != 0) {
+      if (i + 1 >= argc || cmd__parse_date(argv[i + 1], &opts->today) != 0) {
         fprintf(stderr, "bmis paxlst %s: --today needs a date YYYY-MM-DD\n", cmd);
         return CMD_EXIT_USAGE;
       }
@@ -316,43 +304,6 @@ static int paxlst_assemble_main(int argc, char **argv) {
 
 /* ---- screen and respond: lists, options, screening ---- */
 
-static int load_list(const char *cmd, const char *arg, wl_list **out) {
-  char name[PAXLST_CLI_LIST_NAME_MAX];
-  const char *path = arg, *eq = strchr(arg, '=');
-  const char *namep = NULL;
-  if (eq != NULL && eq != arg && memchr(arg, '/', (size_t)(eq - arg)) == NULL &&
-      (size_t)(eq - arg) < sizeof name) {
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = '\0';
-    namep = name;
-    path = eq + 1;
-  }
-  wl_load_report *rep = calloc(1, sizeof *rep);
-  if (rep == NULL) return -1;
-  bm_diag diag = {0};
-  bm_err err = wl_list_load(path, namep, WL_FORMAT_AUTO, out, rep, &diag);
-  if (err != BM_OK)
-    fprintf(stderr, "bmis paxlst %s: %s: %s\n", cmd, path,
-            diag.message[0] ? diag.message : bm_err_str(err));
-  else if (rep->nissues > 0)
-    fprintf(stderr, "bmis paxlst %s: %s: %zu issues while loading (see 'bmis watchlist')\n", cmd,
-            path, rep->nissues);
-  free(rep);
-  return err == BM_OK ? 0 : -1;
-}
-
-static wl_date person_birth(const char *s) {
-  wl_date d = {0, 0, 0, 0};
-  int y, m, dd;
-  char tail;
-  if (s != NULL && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3) {
-    d.year = d.year_to = (int16_t)y;
-    d.month = (uint8_t)m;
-    d.day = (uint8_t)dd;
-  }
-  return d;
-}
-
 /* The hits of every person of a batch, in batch order: person k has nhits[k] hits from
  * hits[k * limit], or errs[k] != BM_OK when it had nothing to screen. */
 typedef struct screening {
@@ -393,18 +344,7 @@ static int screen_persons(const char *cmd, const paxlst_batch *b, const wl_index
   size_t k = 0;
   for (size_t i = 0; i < b->nmsgs; i++) {
     for (size_t j = 0; j < b->msgs[i].npersons; j++, k++) {
-      const paxlst_person *p = &b->msgs[i].persons[j];
-      wl_query *q = &qs[k];
-      q->surname = p->surname;
-      q->given_names = p->given_names;
-      q->birth = person_birth(p->birth_date);
-      q->nationality = p->nationality;
-      q->sex = p->sex != NULL && (p->sex[0] == 'M' || p->sex[0] == 'F') ? p->sex[0] : 0;
-      if (p->ndocuments > 0) {
-        q->document_number = p->documents[0].number;
-        q->document_country = p->documents[0].issuing_state;
-        q->document_type = p->documents[0].type;
-      }
+      qs[k] = cusres_person_query(&b->msgs[i].persons[j]);
     }
   }
   wl_screen_batch(ix, qs, n, so, 0, out->hits, out->nhits, out->errs);
@@ -525,7 +465,7 @@ static int parse_list_args(const char *cmd, bool respond, int argc, char **argv,
       const char *v = argv[++i];
       char *end = NULL;
       if (strcmp(o, "--today") == 0) {
-        if (parse_iso_date(v, &a->popts.today) != 0) {
+        if (cmd__parse_date(v, &a->popts.today) != 0) {
           fprintf(stderr, "bmis paxlst %s: --today needs a date YYYY-MM-DD\n", cmd);
           return CMD_EXIT_USAGE;
         }
@@ -587,8 +527,10 @@ static int run_lists(const char *cmd, const list_args *a, int argc, char **argv,
   int status = CMD_EXIT_OK;
   wl_list *lists[PAXLST_CLI_LISTS_MAX] = {NULL};
   wl_index *ix = NULL;
+  char prog[32];
+  snprintf(prog, sizeof prog, "bmis paxlst %s", cmd);
   for (size_t i = 0; i < a->nlists; i++)
-    if (load_list(cmd, a->lists[i], &lists[i]) != 0) {
+    if (cmd__load_list(prog, a->lists[i], &lists[i]) != 0) {
       status = CMD_EXIT_USAGE;
       goto done;
     }

@@ -22,7 +22,6 @@
 #define CMD_SCREEN_CHUNK           4096        /* travellers per wl_screen_batch call */
 #define CMD_SCREEN_DISP_BYTES_MAX  (64u << 20) /* a dispositions file */
 #define CMD_SCREEN_ERROR_BYTES_MAX 384         /* one "line N: field: message" */
-#define CMD_SCREEN_LIST_NAME_MAX   256
 
 void cmd_screen_help(FILE *out) {
   fprintf(
@@ -142,47 +141,6 @@ static void error_text(char *buf, size_t cap, size_t line, const bm_diag *d, bm_
 }
 
 /* ---- Lists ---- */
-
-static void report_issues(const char *path, const wl_load_report *rep) {
-  size_t kept = rep->nissues < WL_REPORT_ISSUES_MAX ? rep->nissues : WL_REPORT_ISSUES_MAX;
-  for (size_t i = 0; i < kept; i++) {
-    const wl_issue *is = &rep->issues[i];
-    fprintf(stderr, "%s:%u: %s: %s\n", is->file[0] ? is->file : path, is->line,
-            is->field[0] ? is->field : "record", is->message);
-  }
-  if (rep->nissues > kept)
-    fprintf(stderr, "%s: %zu more issues not shown\n", path, rep->nissues - kept);
-}
-
-static int load_list(const char *arg, wl_list **out) {
-  char name[CMD_SCREEN_LIST_NAME_MAX];
-  const char *path = arg, *eq = strchr(arg, '=');
-  const char *namep = NULL;
-  /* NAME=FILE, unless what precedes '=' looks like a path (a file name may contain '='). */
-  if (eq != NULL && eq != arg && memchr(arg, '/', (size_t)(eq - arg)) == NULL &&
-      (size_t)(eq - arg) < sizeof name) {
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = '\0';
-    namep = name;
-    path = eq + 1;
-  }
-  wl_load_report *rep = calloc(1, sizeof *rep);
-  if (rep == NULL) {
-    fprintf(stderr, "bmis screen: out of memory\n");
-    return -1;
-  }
-  bm_diag diag = {0};
-  bm_err err = wl_list_load(path, namep, WL_FORMAT_AUTO, out, rep, &diag);
-  if (err != BM_OK) {
-    fprintf(stderr, "bmis screen: %s: %s\n", path,
-            diag.message[0] ? diag.message : bm_err_str(err));
-    free(rep);
-    return -1;
-  }
-  report_issues(path, rep);
-  free(rep);
-  return 0;
-}
 
 /* ---- Dispositions ---- */
 
@@ -472,7 +430,7 @@ int cmd_screen(int argc, char **argv) {
   chunk c;
   int have_chunk = 0;
   for (size_t i = 0; i < nlists; i++)
-    if (load_list(list_args[i], &lists[i]) != 0) {
+    if (cmd__load_list("bmis screen", list_args[i], &lists[i]) != 0) {
       status = CMD_EXIT_USAGE;
       goto done;
     }

@@ -95,25 +95,46 @@ static inline char *arena_strndup(struct paxlst__arena *a, const char *s, size_t
 
 /* ---- names ---- */
 
+/* The codes of the guide, their values and their names: one table per kind, read both ways. */
+typedef struct code_row {
+  const char *code; /* as sent: BGM 1001, NAD 3035 */
+  int value;        /* the enum */
+  const char *name; /* the JSON name */
+} code_row;
+
+static const code_row LIST_TYPES[] = {
+    {"745", PAXLST_LIST_PASSENGERS, "passengers"},
+    {"250", PAXLST_LIST_CREW, "crew"},
+    {"336", PAXLST_LIST_MASTER_CREW, "master_crew"},
+    {"266", PAXLST_LIST_FLIGHT_STATUS, "flight_status"},
+    {"655", PAXLST_LIST_GATE_PASS, "gate_pass"},
+};
+static const code_row ROLES[] = {
+    {"FL", PAXLST_ROLE_PASSENGER, "passenger"},
+    {"FM", PAXLST_ROLE_CREW, "crew"},
+    {"DDU", PAXLST_ROLE_TRANSIT_PASSENGER, "transit_passenger"},
+    {"DDT", PAXLST_ROLE_TRANSIT_CREW, "transit_crew"},
+};
+
+/* The row of code in rows[0..n), or NULL. */
+static const code_row *code_find(const code_row *rows, size_t n, const char *code) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(rows[i].code, code) == 0) return &rows[i];
+  return NULL;
+}
+
+static const char *code_name(const code_row *rows, size_t n, int value) {
+  for (size_t i = 0; i < n; i++)
+    if (rows[i].value == value) return rows[i].name;
+  return NULL;
+}
+
 const char *paxlst_list_type_name(paxlst_list_type t) {
-  switch (t) {
-  case PAXLST_LIST_PASSENGERS: return "passengers";
-  case PAXLST_LIST_CREW: return "crew";
-  case PAXLST_LIST_MASTER_CREW: return "master_crew";
-  case PAXLST_LIST_FLIGHT_STATUS: return "flight_status";
-  case PAXLST_LIST_GATE_PASS: return "gate_pass";
-  default: return NULL;
-  }
+  return code_name(LIST_TYPES, BM_COUNTOF(LIST_TYPES), (int)t);
 }
 
 const char *paxlst_role_name(paxlst_role r) {
-  switch (r) {
-  case PAXLST_ROLE_PASSENGER: return "passenger";
-  case PAXLST_ROLE_CREW: return "crew";
-  case PAXLST_ROLE_TRANSIT_PASSENGER: return "transit_passenger";
-  case PAXLST_ROLE_TRANSIT_CREW: return "transit_crew";
-  default: return NULL;
-  }
+  return code_name(ROLES, BM_COUNTOF(ROLES), (int)r);
 }
 
 /* ---- parse state ---- */
@@ -718,16 +739,9 @@ static void seg_bgm(pctx *c, paxlst_msg *m, const edi_segment *seg) {
   m->document_code = comp(c, seg, 1, 1);
   m->document_id = comp(c, seg, 2, 1);
   const char *dc = m->document_code ? m->document_code : "";
-  if (strcmp(dc, "745") == 0)
-    m->list_type = PAXLST_LIST_PASSENGERS;
-  else if (strcmp(dc, "250") == 0)
-    m->list_type = PAXLST_LIST_CREW;
-  else if (strcmp(dc, "336") == 0)
-    m->list_type = PAXLST_LIST_MASTER_CREW;
-  else if (strcmp(dc, "266") == 0)
-    m->list_type = PAXLST_LIST_FLIGHT_STATUS;
-  else if (strcmp(dc, "655") == 0)
-    m->list_type = PAXLST_LIST_GATE_PASS;
+  const code_row *lt = code_find(LIST_TYPES, BM_COUNTOF(LIST_TYPES), dc);
+  if (lt != NULL)
+    m->list_type = (paxlst_list_type)lt->value;
   else
     edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "list_type",
                       "document code '%s' is not a PAXLST list type", dc);
@@ -820,14 +834,9 @@ static void seg_nad(pctx *c, paxlst_msg *m, const edi_segment *seg) {
   c->grp = G_PERSON;
   p->role_code = q;
   const char *qq = q ? q : "";
-  if (strcmp(qq, "FL") == 0)
-    p->role = PAXLST_ROLE_PASSENGER;
-  else if (strcmp(qq, "FM") == 0)
-    p->role = PAXLST_ROLE_CREW;
-  else if (strcmp(qq, "DDU") == 0)
-    p->role = PAXLST_ROLE_TRANSIT_PASSENGER;
-  else if (strcmp(qq, "DDT") == 0)
-    p->role = PAXLST_ROLE_TRANSIT_CREW;
+  const code_row *role = code_find(ROLES, BM_COUNTOF(ROLES), qq);
+  if (role != NULL)
+    p->role = (paxlst_role)role->value;
   else
     edi_reader_report(&c->r, seg, true, EDI_C_CONTENT, "role",
                       "party qualifier '%s' is not FL, FM, DDU or DDT", qq);

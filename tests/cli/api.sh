@@ -10,13 +10,7 @@ BMIS=${1:?path to bmis}
 . "$(dirname "$0")/lib/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../demo"
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+server_tmp
 CURL=(curl -s -S --max-time 20)
 
 # 1. A demo database (small, fixed seed and date) and the server on a free port.

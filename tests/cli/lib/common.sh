@@ -30,6 +30,14 @@ summary() {
   [ "$fails" -eq 0 ]
 }
 
+# server_tmp: a temporary directory TMP and an empty PID; on exit the server PID (when set) is
+# stopped and TMP removed. For the scripts that run `bmis serve` (start it with serve_start).
+server_tmp() {
+  TMP=$(mktemp -d)
+  PID=
+  trap 'if [ -n "$PID" ]; then kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; fi; rm -rf "$TMP"' EXIT
+}
+
 # serve_start BMIS ERRFILE ARGS...: start `BMIS serve --listen 127.0.0.1:0 ARGS...` in the
 # background with stderr in ERRFILE; sets PID, and URL from its "listening on" line (up to 30 s:
 # an ASan build loads watchlists slowly). Returns 1 (URL empty) when the server did not start.
